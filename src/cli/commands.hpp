@@ -1,0 +1,18 @@
+// Registration functions of the CLI subcommands; each sets the process exit code through
+// set_exit_code when its callback runs.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "ir/features.hpp"
+
+namespace loom::cli {
+
+void add_validate_command(CLI::App& app);
+
+// --enable-<feature> / --disable-<feature> flags for every entry of features.def.
+void add_feature_flags(CLI::App& command, Features& features);
+
+void set_exit_code(int code);
+int exit_code();
+
+}  // namespace loom::cli

@@ -1,0 +1,34 @@
+#include "ir/features.hpp"
+
+namespace loom {
+
+Features::Features() {
+#define LOOM_FEATURE(Name, flag, on) set(Feature::Name, on);
+#include "ir/features.def"
+}
+
+Features Features::all() {
+  Features f;
+  for (unsigned i = 0; i < static_cast<unsigned>(Feature::Count_); ++i) f.set(Feature(i), true);
+  return f;
+}
+
+std::string_view feature_flag(Feature f) {
+  switch (f) {
+#define LOOM_FEATURE(Name, flag, on) \
+  case Feature::Name:                \
+    return flag;
+#include "ir/features.def"
+    default:
+      return "?";
+  }
+}
+
+std::optional<Feature> feature_from_flag(std::string_view text) {
+#define LOOM_FEATURE(Name, flag, on) \
+  if (text == flag) return Feature::Name;
+#include "ir/features.def"
+  return std::nullopt;
+}
+
+}  // namespace loom
