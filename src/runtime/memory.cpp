@@ -1,0 +1,66 @@
+#include "runtime/memory.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+
+namespace loom {
+namespace {
+
+// 4 GiB of addressable memory plus 4 GiB of guard for the largest 32-bit static offset.
+constexpr size_t kGuardedReservation = size_t{8} << 30;
+// Implementation limit for memories without the guard region (memory64, low address space).
+constexpr uint64_t kMaxUnguardedPages = (uint64_t{16} << 30) / kWasmPageSize;
+constexpr uint64_t kMax32BitPages = 65536;
+
+uint64_t max_pages(const MemoryType& type) {
+  const uint64_t limit = type.limits.is64 ? kMaxUnguardedPages : kMax32BitPages;
+  return std::min(type.limits.max.value_or(limit), limit);
+}
+
+void* reserve(size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Memory>> Memory::create(const MemoryType& type) {
+  const uint64_t limit = max_pages(type);
+  if (type.limits.min > limit) return Error{"memory size exceeds implementation limit"};
+  uint8_t* base = nullptr;
+  size_t reserved = 0;
+  bool guarded = false;
+  if (!type.limits.is64) {
+    base = static_cast<uint8_t*>(reserve(kGuardedReservation));
+    reserved = kGuardedReservation;
+    guarded = base != nullptr;
+  }
+  if (!base) {
+    // Reserve only what the memory may ever use (at least one page, so base is never null).
+    reserved = std::max<uint64_t>(limit, 1) * kWasmPageSize;
+    base = static_cast<uint8_t*>(reserve(reserved));
+    if (!base) return Error{"cannot reserve address space for linear memory"};
+  }
+  auto memory = std::make_unique<Memory>(CreateTag{}, type, base, reserved, guarded);
+  if (memory->grow(type.limits.min) < 0) return Error{"cannot allocate linear memory"};
+  return memory;
+}
+
+Memory::~Memory() { munmap(base_, reserved_); }
+
+int64_t Memory::grow(uint64_t delta) {
+  const uint64_t old_pages = pages_;
+  if (delta > max_pages(type_) - old_pages) return -1;
+  if (delta == 0) return static_cast<int64_t>(old_pages);
+  const uint64_t new_bytes = (old_pages + delta) * kWasmPageSize;
+  if (new_bytes > reserved_) return -1;
+  if (mprotect(base_ + old_pages * kWasmPageSize, delta * kWasmPageSize,
+               PROT_READ | PROT_WRITE) != 0) {
+    return -1;
+  }
+  pages_ = old_pages + delta;
+  return static_cast<int64_t>(old_pages);
+}
+
+}  // namespace loom

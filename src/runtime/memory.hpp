@@ -1,0 +1,57 @@
+// Linear memory. A 32-bit memory reserves its whole reachable range plus a guard region
+// (8 GiB of address space, PROT_NONE) up front and commits pages on grow, so the base pointer never
+// moves and a later JIT can rely on the guard instead of bounds checks (DESIGN.md). memory64, and
+// machines where the reservation fails, reserve only up to the maximum (capped) and rely on
+// explicit bounds checks, which the interpreter always does.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "ir/types.hpp"
+#include "util/result.hpp"
+
+namespace loom {
+
+inline constexpr uint64_t kWasmPageSize = 65536;
+
+class Memory {
+ public:
+  static Result<std::unique_ptr<Memory>> create(const MemoryType& type);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  uint8_t* base() const { return base_; }
+  uint64_t size_bytes() const { return pages_ * kWasmPageSize; }
+  uint64_t pages() const { return pages_; }
+  const MemoryType& type() const { return type_; }
+  // True when every 32-bit address plus 32-bit offset lands in the reservation.
+  bool has_guard_region() const { return guarded_; }
+
+  // Grows by `delta` pages; returns the old page count, or -1 when the maximum, the
+  // implementation limit or the operating system refuses.
+  int64_t grow(uint64_t delta);
+
+  // True when [address, address + length) is inside the memory.
+  bool in_bounds(uint64_t address, uint64_t length) const {
+    return address <= size_bytes() && length <= size_bytes() - address;
+  }
+
+ private:
+  struct CreateTag {};  // only create() can construct, yet std::make_unique works
+
+ public:
+  Memory(CreateTag, const MemoryType& type, uint8_t* base, size_t reserved, bool guarded)
+      : type_(type), base_(base), reserved_(reserved), guarded_(guarded) {}
+
+ private:
+
+  MemoryType type_;
+  uint8_t* base_;
+  size_t reserved_;  // bytes of address space reserved at base_
+  bool guarded_;
+  uint64_t pages_ = 0;
+};
+
+}  // namespace loom
