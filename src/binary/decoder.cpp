@@ -439,7 +439,10 @@ Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& feature
   module.bytes = std::move(bytes);
   Decoder decoder(module, features);
   Status status = decoder.run();
-  if (!status) return std::move(status.error());
+  if (!status) {
+    status.error().kind = ErrorKind::Malformed;
+    return std::move(status.error());
+  }
   return module;
 }
 

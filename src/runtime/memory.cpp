@@ -25,7 +25,7 @@ void* reserve(size_t bytes) {
 
 }  // namespace
 
-Result<std::unique_ptr<Memory>> Memory::create(const MemoryType& type) {
+Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type) {
   const uint64_t limit = max_pages(type);
   if (type.limits.min > limit) return Error{"memory size exceeds implementation limit"};
   uint8_t* base = nullptr;
@@ -42,14 +42,14 @@ Result<std::unique_ptr<Memory>> Memory::create(const MemoryType& type) {
     base = static_cast<uint8_t*>(reserve(reserved));
     if (!base) return Error{"cannot reserve address space for linear memory"};
   }
-  auto memory = std::make_unique<Memory>(CreateTag{}, type, base, reserved, guarded);
+  auto memory = std::make_unique<MemoryInst>(CreateTag{}, type, base, reserved, guarded);
   if (memory->grow(type.limits.min) < 0) return Error{"cannot allocate linear memory"};
   return memory;
 }
 
-Memory::~Memory() { munmap(base_, reserved_); }
+MemoryInst::~MemoryInst() { munmap(base_, reserved_); }
 
-int64_t Memory::grow(uint64_t delta) {
+int64_t MemoryInst::grow(uint64_t delta) {
   const uint64_t old_pages = pages_;
   if (delta > max_pages(type_) - old_pages) return -1;
   if (delta == 0) return static_cast<int64_t>(old_pages);

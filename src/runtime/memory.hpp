@@ -15,12 +15,12 @@ namespace loom {
 
 inline constexpr uint64_t kWasmPageSize = 65536;
 
-class Memory {
+class MemoryInst {
  public:
-  static Result<std::unique_ptr<Memory>> create(const MemoryType& type);
-  ~Memory();
-  Memory(const Memory&) = delete;
-  Memory& operator=(const Memory&) = delete;
+  static Result<std::unique_ptr<MemoryInst>> create(const MemoryType& type);
+  ~MemoryInst();
+  MemoryInst(const MemoryInst&) = delete;
+  MemoryInst& operator=(const MemoryInst&) = delete;
 
   uint8_t* base() const { return base_; }
   uint64_t size_bytes() const { return pages_ * kWasmPageSize; }
@@ -42,7 +42,7 @@ class Memory {
   struct CreateTag {};  // only create() can construct, yet std::make_unique works
 
  public:
-  Memory(CreateTag, const MemoryType& type, uint8_t* base, size_t reserved, bool guarded)
+  MemoryInst(CreateTag, const MemoryType& type, uint8_t* base, size_t reserved, bool guarded)
       : type_(type), base_(base), reserved_(reserved), guarded_(guarded) {}
 
  private:

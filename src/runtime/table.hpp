@@ -11,9 +11,9 @@ namespace loom {
 // Implementation limit on table length, so a guest cannot make the host allocate without bound.
 inline constexpr uint64_t kMaxTableElements = 10'000'000;
 
-class Table {
+class TableInst {
  public:
-  Table(const TableType& type, Ref init) : type_(type), elements_(type.limits.min, init) {}
+  TableInst(const TableType& type, Ref init) : type_(type), elements_(type.limits.min, init) {}
 
   const TableType& type() const { return type_; }
   uint64_t size() const { return elements_.size(); }

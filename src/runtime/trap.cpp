@@ -15,8 +15,6 @@ std::string_view trap_message(TrapKind kind) {
     case TrapKind::IndirectCallTypeMismatch: return "indirect call type mismatch";
     case TrapKind::CallStackExhausted: return "call stack exhausted";
     case TrapKind::NullReference: return "null reference";
-    case TrapKind::OutOfBoundsDataSegmentAccess: return "out of bounds memory access";
-    case TrapKind::OutOfBoundsElemSegmentAccess: return "out of bounds table access";
     case TrapKind::HostError: return "host error";
   }
   return "trap";

@@ -1,7 +1,9 @@
-// Trap kinds, with the messages the spec testsuite uses.
+// Traps: their kinds, the messages the spec testsuite uses, and the value a trap unwinds with.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace loom {
 
@@ -17,11 +19,22 @@ enum class TrapKind : uint8_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   NullReference,
-  OutOfBoundsDataSegmentAccess,
-  OutOfBoundsElemSegmentAccess,
   HostError,
 };
 
 std::string_view trap_message(TrapKind kind);
+
+// One wasm frame of a trap's backtrace.
+struct TrapFrame {
+  uint32_t func_index = 0;
+  std::string func_name;  // from the name section, may be empty
+  size_t offset = 0;      // byte offset of the trapping instruction in the module
+};
+
+struct Trap {
+  TrapKind kind = TrapKind::Unreachable;
+  std::string message;  // trap_message(kind), or the host's message for HostError
+  std::vector<TrapFrame> backtrace;
+};
 
 }  // namespace loom

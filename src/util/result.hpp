@@ -9,11 +9,16 @@
 
 namespace loom {
 
+// What kind of failure an Error reports, so a caller (the WAST runner, the CLI) can tell a
+// malformed binary from an invalid module, a link error or a trap during instantiation.
+enum class ErrorKind : uint8_t { Other, Malformed, Invalid, Link, Trap, Exhaustion, Io };
+
 struct Error {
   std::string message;
   std::optional<size_t> offset;     // byte offset in the binary
   std::optional<uint32_t> func;     // function index, for errors inside a body
   std::optional<size_t> line, col;  // text position (1-based), for text format errors
+  ErrorKind kind = ErrorKind::Other;
 
   // "error at 0x1a3 in func 4: message" (binary) or "3:7: message" (text).
   std::string to_string() const;

@@ -13,7 +13,7 @@ MemoryType memory_type(uint64_t min, std::optional<uint64_t> max) {
 }
 
 TEST(MemoryTest, StartsAtMinimumAndZeroed) {
-  auto memory = Memory::create(memory_type(2, std::nullopt));
+  auto memory = MemoryInst::create(memory_type(2, std::nullopt));
   ASSERT_TRUE(memory) << memory.error().message;
   EXPECT_EQ((*memory)->pages(), 2u);
   EXPECT_EQ((*memory)->size_bytes(), 2 * kWasmPageSize);
@@ -22,7 +22,7 @@ TEST(MemoryTest, StartsAtMinimumAndZeroed) {
 }
 
 TEST(MemoryTest, GrowKeepsBaseAndContents) {
-  auto memory = std::move(*Memory::create(memory_type(1, 10)));
+  auto memory = std::move(*MemoryInst::create(memory_type(1, 10)));
   uint8_t* base = memory->base();
   base[100] = 42;
   EXPECT_EQ(memory->grow(3), 1);
@@ -34,7 +34,7 @@ TEST(MemoryTest, GrowKeepsBaseAndContents) {
 }
 
 TEST(MemoryTest, GrowFailsPastMaximum) {
-  auto memory = std::move(*Memory::create(memory_type(1, 2)));
+  auto memory = std::move(*MemoryInst::create(memory_type(1, 2)));
   EXPECT_EQ(memory->grow(2), -1);
   EXPECT_EQ(memory->pages(), 1u);
   EXPECT_EQ(memory->grow(1), 1);
@@ -42,20 +42,20 @@ TEST(MemoryTest, GrowFailsPastMaximum) {
 }
 
 TEST(MemoryTest, GrowFailsPast4GiBWithoutMaximum) {
-  auto memory = std::move(*Memory::create(memory_type(0, std::nullopt)));
+  auto memory = std::move(*MemoryInst::create(memory_type(0, std::nullopt)));
   EXPECT_EQ(memory->grow(65537), -1);
   EXPECT_EQ(memory->grow(UINT64_MAX), -1);
   EXPECT_EQ(memory->pages(), 0u);
 }
 
 TEST(MemoryTest, ThirtyTwoBitMemoryHasGuardRegion) {
-  auto memory = std::move(*Memory::create(memory_type(0, std::nullopt)));
+  auto memory = std::move(*MemoryInst::create(memory_type(0, std::nullopt)));
   EXPECT_TRUE(memory->has_guard_region());
   EXPECT_NE(memory->base(), nullptr);
 }
 
 TEST(MemoryTest, BoundsCheck) {
-  auto memory = std::move(*Memory::create(memory_type(1, std::nullopt)));
+  auto memory = std::move(*MemoryInst::create(memory_type(1, std::nullopt)));
   EXPECT_TRUE(memory->in_bounds(0, kWasmPageSize));
   EXPECT_TRUE(memory->in_bounds(kWasmPageSize, 0));
   EXPECT_FALSE(memory->in_bounds(kWasmPageSize, 1));
@@ -65,9 +65,9 @@ TEST(MemoryTest, BoundsCheck) {
 
 TEST(MemoryTest, ManyMemoriesCanCoexist) {
   // Each reserves 8 GiB of address space; 64 of them is 512 GiB, well within 47-bit space.
-  std::vector<std::unique_ptr<Memory>> memories;
+  std::vector<std::unique_ptr<MemoryInst>> memories;
   for (int i = 0; i < 64; ++i) {
-    auto memory = Memory::create(memory_type(1, std::nullopt));
+    auto memory = MemoryInst::create(memory_type(1, std::nullopt));
     ASSERT_TRUE(memory);
     memories.push_back(std::move(*memory));
   }

@@ -14,27 +14,27 @@ TableType table_type(uint64_t min, std::optional<uint64_t> max) {
 
 TEST(TableTest, InitialElementsAreTheInitValue) {
   int marker = 0;
-  Table table(table_type(3, std::nullopt), &marker);
+  TableInst table(table_type(3, std::nullopt), &marker);
   EXPECT_EQ(table.size(), 3u);
   EXPECT_EQ(table.get(2), &marker);
 }
 
 TEST(TableTest, GrowRespectsMaximum) {
-  Table table(table_type(1, 3), nullptr);
+  TableInst table(table_type(1, 3), nullptr);
   EXPECT_EQ(table.grow(2, nullptr), 1);
   EXPECT_EQ(table.grow(1, nullptr), -1);
   EXPECT_EQ(table.size(), 3u);
 }
 
 TEST(TableTest, GrowRespectsImplementationLimit) {
-  Table table(table_type(0, std::nullopt), nullptr);
+  TableInst table(table_type(0, std::nullopt), nullptr);
   EXPECT_EQ(table.grow(0xffffffffu, nullptr), -1);
   EXPECT_EQ(table.grow(UINT64_MAX, nullptr), -1);
   EXPECT_EQ(table.size(), 0u);
 }
 
 TEST(TableTest, BoundsCheck) {
-  Table table(table_type(4, std::nullopt), nullptr);
+  TableInst table(table_type(4, std::nullopt), nullptr);
   EXPECT_TRUE(table.in_bounds(0, 4));
   EXPECT_TRUE(table.in_bounds(4, 0));
   EXPECT_FALSE(table.in_bounds(4, 1));

@@ -1,0 +1,97 @@
+// The store owns every runtime object (functions, tables, memories, globals, instances); objects
+// refer to each other by plain pointers that stay valid for the store's lifetime.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/module.hpp"
+#include "runtime/memory.hpp"
+#include "runtime/table.hpp"
+#include "runtime/trap.hpp"
+#include "runtime/value.hpp"
+#include "util/result.hpp"
+
+namespace loom {
+
+class Instance;
+class Store;
+
+// A host function: reads `args`, writes `results` (sized by the function type); returns a trap
+// message to trap, or an empty string on success.
+using HostCallback = std::function<std::string(std::span<const Value> args, std::span<Value> results)>;
+
+struct FunctionInst {
+  const FuncType* type = nullptr;  // interned in the store
+  uint32_t type_id = 0;            // canonical id: equal ids <=> equal function types
+  Instance* instance = nullptr;    // wasm function: its instance; nullptr for host functions
+  uint32_t index = 0;              // wasm function: index in the instance's module
+  HostCallback host;               // host function
+  void* code = nullptr;            // tier-specific compiled code, owned by the tier
+  bool is_host() const { return instance == nullptr; }
+};
+
+struct GlobalInst {
+  GlobalType type;
+  Value value{};
+};
+
+// A reference to any external value, as imports and exports pass them.
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  void* object = nullptr;  // FunctionInst*, TableInst*, MemoryInst* or GlobalInst*
+  FunctionInst* func() const { return static_cast<FunctionInst*>(object); }
+  TableInst* table() const { return static_cast<TableInst*>(object); }
+  MemoryInst* memory() const { return static_cast<MemoryInst*>(object); }
+  GlobalInst* global() const { return static_cast<GlobalInst*>(object); }
+};
+
+// Runs wasm code; the execution tier (interpreter or JIT) implements it.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Calls `func` with `args`; writes `results`. Returns a trap on failure.
+  virtual std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
+                                   std::span<Value> results) = 0;
+};
+
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  // Function types are interned: the same type always gets the same id.
+  uint32_t intern_type(const FuncType& type);
+  const FuncType& type(uint32_t id) const { return *types_[id]; }
+
+  FunctionInst* create_host_function(const FuncType& type, HostCallback callback);
+  FunctionInst* create_wasm_function(uint32_t type_id, Instance* instance, uint32_t index);
+  Result<MemoryInst*> create_memory(const MemoryType& type);
+  Result<TableInst*> create_table(const TableType& type, Ref init);
+  GlobalInst* create_global(const GlobalType& type, Value value);
+  Instance* create_instance(std::shared_ptr<const Module> module);
+
+  void set_executor(Executor* executor) { executor_ = executor; }
+  Executor* executor() const { return executor_; }
+
+ private:
+  struct FuncTypeHash {
+    size_t operator()(const FuncType& t) const;
+  };
+  std::vector<std::unique_ptr<FuncType>> types_;
+  std::unordered_map<FuncType, uint32_t, FuncTypeHash> type_ids_;
+  std::vector<std::unique_ptr<FunctionInst>> functions_;
+  std::vector<std::unique_ptr<MemoryInst>> memories_;
+  std::vector<std::unique_ptr<TableInst>> tables_;
+  std::vector<std::unique_ptr<GlobalInst>> globals_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  Executor* executor_ = nullptr;
+};
+
+}  // namespace loom
