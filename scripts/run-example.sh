@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: build Loom, then run it on the bundled example module.
-# (Until the interpreter lands — issue 4 — the example is validated, not yet executed.)
+# The main job: build Loom, then run the bundled example module under the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
-./build/loom validate examples/fib.wasm && echo "examples/fib.wasm: valid"
+./build/loom run --invoke fib examples/fib.wasm 50
+./build/loom run --invoke fib_recursive examples/fib.wasm 25

@@ -1,0 +1,603 @@
+#include "interp/compiler.hpp"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "binary/instr_reader.hpp"
+#include "interp/handlers.hpp"
+#include "runtime/trap.hpp"
+#include "valid/func_validator.hpp"
+
+namespace loom::interp {
+namespace {
+
+constexpr uint32_t kSlot = 8;
+constexpr uint32_t kNoAlias = UINT32_MAX;
+
+uint32_t width(ValType t) { return t.kind == ValKind::V128 ? 2 * kSlot : kSlot; }
+bool is_wide(ValType t) { return t.kind == ValKind::V128; }
+
+// One entry of the compile-time operand stack.
+struct Operand {
+  ValType type;
+  uint32_t slot;                // its canonical slot (byte offset in the frame)
+  uint32_t alias = kNoAlias;    // while != kNoAlias the value still lives in this local's slot
+  uint32_t source() const { return alias != kNoAlias ? alias : slot; }
+};
+
+struct Label {
+  Opcode op = Opcode::Block;
+  size_t entry = 0;  // operand stack index of the first parameter
+  std::vector<ValType> params, results;
+  uint32_t loop_target = 0;
+  std::vector<uint32_t> fixups;        // code positions of u32 targets that jump to the end
+  uint32_t else_fixup = UINT32_MAX;    // `if`: the JumpUnless to patch at else/end
+  bool dead = false;                   // rest of the frame is unreachable
+  bool entered_dead = false;           // the whole frame is unreachable code
+};
+
+class Compiler {
+ public:
+  Compiler(const Module& module, const Features& features)
+      : module_(module), features_(features), validator_(module, features) {}
+
+  Result<CompiledFunction> run(uint32_t func_index);
+
+ private:
+  // ---- emission ----
+  void emit_op(IOp op) {
+    last_dst_ = UINT32_MAX;
+    const void* handler = handler_table()[static_cast<size_t>(op)];
+    emit_raw(&handler, sizeof handler);
+  }
+  void emit_u32(uint32_t v) { emit_raw(&v, 4); }
+  void emit_u64(uint64_t v) { emit_raw(&v, 8); }
+  void emit_raw(const void* p, size_t n) {
+    const auto* bytes = static_cast<const uint8_t*>(p);
+    out_.code.insert(out_.code.end(), bytes, bytes + n);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(out_.code.size()); }
+  void patch_u32(uint32_t at, uint32_t v) { std::memcpy(out_.code.data() + at, &v, 4); }
+  // Emits a result slot operand and remembers it so a following local.set can retarget it.
+  void emit_dst(uint32_t slot) {
+    last_dst_ = here();
+    last_dst_slot_ = slot;
+    emit_u32(slot);
+  }
+
+  // ---- operand stack ----
+  uint32_t next_slot() const { return slot_of_index(stack_.size()); }
+  // The canonical slot of operand stack index `index` (<= size).
+  uint32_t slot_of_index(size_t index) const {
+    return index == 0 ? temps_base_ : stack_[index - 1].slot + width(stack_[index - 1].type);
+  }
+  uint32_t push(ValType t) {
+    const uint32_t slot = next_slot();
+    stack_.push_back(Operand{t, slot});
+    if (slot + width(t) > max_bytes_) max_bytes_ = slot + width(t);
+    return slot;
+  }
+  Operand pop() {
+    Operand o = stack_.back();
+    stack_.pop_back();
+    return o;
+  }
+  void copy(uint32_t dst, uint32_t src, ValType t) {
+    if (dst == src) return;
+    emit_op(is_wide(t) ? IOp::Copy128 : IOp::Copy64);
+    emit_u32(dst);
+    emit_u32(src);
+  }
+  void materialize(Operand& o) {
+    if (o.alias == kNoAlias) return;
+    copy(o.slot, o.alias, o.type);
+    o.alias = kNoAlias;
+  }
+  void materialize_from(size_t index) {
+    for (size_t i = index; i < stack_.size(); ++i) materialize(stack_[i]);
+  }
+  void materialize_aliases_of(uint32_t local_slot) {
+    for (Operand& o : stack_) {
+      if (o.alias == local_slot) materialize(o);
+    }
+  }
+
+  // ---- control ----
+  Label& label(uint32_t depth) { return labels_[labels_.size() - 1 - depth]; }
+  bool dead() const { return labels_.back().dead; }
+  void mark_dead() {
+    Label& l = labels_.back();
+    l.dead = true;
+    stack_.resize(l.entry);
+  }
+  // Copies the top `types.size()` operands to the label's slots and jumps there.
+  void emit_branch_copies(const Label& target, std::span<const ValType> types);
+  void emit_jump_to(Label& target);
+  void begin_block(Opcode op);
+  void end_block();
+
+  // ---- translation ----
+  bool translate(const Instr& instr, const InstrReader& in);
+  void translate_simple(const Instr& instr, const OpInfo& info);
+  void set_local(uint32_t local, bool tee);
+  void emit_return();
+  void emit_call(IOp op, const FuncType& type, const Instr& instr, uint32_t index_slot);
+
+  uint32_t local_slot(uint32_t index) const { return local_slots_[index]; }
+
+  const Module& module_;
+  const Features& features_;
+  FuncValidator validator_;
+  CompiledFunction out_;
+  std::vector<Operand> stack_;
+  std::vector<Label> labels_;
+  std::vector<uint32_t> local_slots_;
+  std::vector<ValType> local_types_;
+  uint32_t temps_base_ = 0;
+  uint32_t max_bytes_ = 0;
+  uint32_t last_dst_ = UINT32_MAX;  // code position of the last result operand, if retargetable
+  uint32_t last_dst_slot_ = 0;      // ...and the slot it names
+  const FuncType* func_type_ = nullptr;
+  Error error_;
+};
+
+void Compiler::emit_branch_copies(const Label& target, std::span<const ValType> types) {
+  const size_t n = types.size();
+  const size_t from = stack_.size() - n;
+  // The label's slots start where its entry index's slot is; entries below it are unchanged
+  // since the label was opened. dst <= src, so copying upwards never overwrites a source.
+  uint32_t dst = slot_of_index(target.entry);
+  for (size_t i = 0; i < n; ++i) {
+    const Operand& o = stack_[from + i];
+    copy(dst, o.source(), o.type);
+    dst += width(o.type);
+  }
+}
+
+// Emits the u32 target operand of a jump already started by the caller.
+void Compiler::emit_jump_to(Label& target) {
+  if (target.op == Opcode::Loop) {
+    emit_u32(target.loop_target);
+  } else {
+    target.fixups.push_back(here());
+    emit_u32(0);
+  }
+}
+
+void Compiler::begin_block(Opcode op) {
+  const ControlFrame& frame = validator_.control(0);
+  Label l;
+  l.op = op;
+  const auto params = validator_.frame_params(frame);
+  const auto results = validator_.frame_results(frame);
+  l.params.assign(params.begin(), params.end());
+  l.results.assign(results.begin(), results.end());
+  if (labels_.back().dead) {
+    l.dead = l.entered_dead = true;
+    l.entry = stack_.size();
+    labels_.push_back(std::move(l));
+    return;
+  }
+  // Everything below becomes canonical: code inside the block may change any local.
+  materialize_from(0);
+  l.entry = stack_.size() - l.params.size();
+  if (op == Opcode::Loop) {
+    l.loop_target = here();
+    last_dst_ = UINT32_MAX;  // a join point: code can arrive here from a branch
+  }
+  labels_.push_back(std::move(l));
+}
+
+void Compiler::end_block() {
+  Label l = std::move(labels_.back());
+  labels_.pop_back();
+  if (l.entered_dead) return;
+  if (!l.dead) materialize_from(l.entry);
+  // Join point: every branch to this label lands here with results in the canonical slots.
+  const uint32_t end = here();
+  for (uint32_t fix : l.fixups) patch_u32(fix, end);
+  if (l.else_fixup != UINT32_MAX) patch_u32(l.else_fixup, end);
+  const bool joined = !l.fixups.empty() || l.else_fixup != UINT32_MAX;
+  if (joined) last_dst_ = UINT32_MAX;
+  stack_.resize(l.entry);
+  for (ValType t : l.results) push(t);
+  if (labels_.empty() && (!l.dead || joined)) emit_return();  // the function's own end
+}
+
+void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
+  const ValKind params[3] = {info.param1, info.param2, info.param3};
+  int n = 0;
+  while (n < 3 && params[n] != ValKind::Void) ++n;
+  uint32_t sources[3];
+  for (int i = n - 1; i >= 0; --i) sources[i] = pop().source();
+  emit_op(iop_from(instr.op));
+  if (info.result != ValKind::Void) emit_dst(push(info.result));
+  const uint32_t dst_pos = last_dst_;
+  for (int i = 0; i < n; ++i) emit_u32(sources[i]);
+  switch (info.imm) {
+    case ImmKind::MemArg: emit_u64(instr.mem.offset); break;
+    case ImmKind::MemArgLane: emit_u64(instr.mem.offset); emit_u32(instr.lane); break;
+    case ImmKind::Lane: emit_u32(instr.lane); break;
+    case ImmKind::I32Const: emit_u32(static_cast<uint32_t>(instr.i32)); break;
+    case ImmKind::F32Const: emit_u32(instr.f32_bits); break;
+    case ImmKind::I64Const: emit_u64(static_cast<uint64_t>(instr.i64)); break;
+    case ImmKind::F64Const: emit_u64(instr.f64_bits); break;
+    case ImmKind::V128Const:
+    case ImmKind::Shuffle: emit_raw(instr.v128.data(), 16); break;
+    default: break;
+  }
+  last_dst_ = dst_pos;
+}
+
+void Compiler::set_local(uint32_t local, bool tee) {
+  const uint32_t slot = local_slot(local);
+  const ValType type = local_types_[local];
+  Operand value = pop();
+  bool other_aliases = false;
+  for (const Operand& o : stack_) other_aliases |= o.alias == slot;
+  // Retarget: the instruction that produced `value` writes the local directly.
+  if (value.alias == kNoAlias && last_dst_ != UINT32_MAX && !other_aliases &&
+      value.slot == last_dst_slot_) {
+    patch_u32(last_dst_, slot);
+    last_dst_ = UINT32_MAX;
+  } else {
+    materialize_aliases_of(slot);
+    copy(slot, value.source(), type);
+  }
+  if (tee) {
+    stack_.push_back(value);
+    stack_.back().alias = slot;
+  }
+}
+
+void Compiler::emit_return() {
+  const size_t n = func_type_->results.size();
+  const size_t from = stack_.size() - n;
+  uint32_t dst = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Operand& o = stack_[from + i];
+    copy(dst, o.source(), o.type);
+    dst += width(o.type);
+  }
+  emit_op(IOp::ReturnOp);
+}
+
+void Compiler::emit_call(IOp op, const FuncType& type, const Instr& instr, uint32_t index_slot) {
+  const size_t n = type.params.size();
+  materialize_from(stack_.size() - n);
+  const uint32_t arg_base = n ? stack_[stack_.size() - n].slot : next_slot();
+  stack_.resize(stack_.size() - n);
+  emit_op(op);
+  if (op == IOp::CallWasm) {
+    emit_u32(instr.index);
+  } else {
+    emit_u32(instr.index);   // type index
+    emit_u32(instr.index2);  // table index
+    emit_u32(index_slot);
+  }
+  emit_u32(arg_base);
+  for (ValType t : type.results) push(t);
+  // The callee's frame starts at arg_base; make sure results fit in ours too.
+}
+
+bool Compiler::translate(const Instr& instr, const InstrReader& in) {
+  const OpInfo& info = op_info(instr.op);
+  // Structure must be tracked even in unreachable code; everything else there is skipped.
+  switch (instr.op) {
+    case Opcode::Block:
+    case Opcode::Loop:
+      begin_block(instr.op);
+      return true;
+    case Opcode::If: {
+      if (labels_.back().dead) {
+        begin_block(instr.op);
+        return true;
+      }
+      const Operand cond = pop();
+      materialize_from(0);
+      emit_op(IOp::JumpUnless);
+      emit_u32(cond.source());
+      const uint32_t fix = here();
+      emit_u32(0);
+      begin_block(instr.op);
+      labels_.back().else_fixup = fix;
+      return true;
+    }
+    case Opcode::Else: {
+      Label& l = labels_.back();
+      if (l.entered_dead) return true;
+      if (!l.dead) {
+        materialize_from(l.entry);
+        emit_op(IOp::Jump);
+        l.fixups.push_back(here());
+        emit_u32(0);
+      }
+      patch_u32(l.else_fixup, here());
+      l.else_fixup = UINT32_MAX;
+      l.dead = false;
+      last_dst_ = UINT32_MAX;
+      stack_.resize(l.entry);
+      for (ValType t : l.params) push(t);
+      return true;
+    }
+    case Opcode::End:
+      end_block();
+      return true;
+    default:
+      break;
+  }
+  if (dead()) return true;
+
+  if (info.simple) {
+    translate_simple(instr, info);
+    return true;
+  }
+  switch (instr.op) {
+    case Opcode::Unreachable:
+      emit_op(IOp::Trap);
+      emit_u32(static_cast<uint32_t>(TrapKind::Unreachable));
+      mark_dead();
+      return true;
+    case Opcode::Nop: return true;
+    case Opcode::Drop: pop(); return true;
+    case Opcode::Br: {
+      Label& target = label(instr.index);
+      emit_branch_copies(target, target.op == Opcode::Loop ? target.params : target.results);
+      emit_op(IOp::Jump);
+      emit_jump_to(target);
+      mark_dead();
+      return true;
+    }
+    case Opcode::BrIf: {
+      const Operand cond = pop();
+      Label& target = label(instr.index);
+      const auto& types = target.op == Opcode::Loop ? target.params : target.results;
+      materialize_from(stack_.size() - types.size());
+      const bool in_place = stack_.size() - types.size() == target.entry;
+      if (in_place) {
+        emit_op(IOp::JumpIf);
+        emit_u32(cond.source());
+        emit_jump_to(target);
+      } else {
+        emit_op(IOp::JumpUnless);
+        emit_u32(cond.source());
+        const uint32_t skip = here();
+        emit_u32(0);
+        emit_branch_copies(target, types);
+        emit_op(IOp::Jump);
+        emit_jump_to(target);
+        patch_u32(skip, here());
+      }
+      return true;
+    }
+    case Opcode::BrTable: {
+      const Operand index = pop();
+      const auto& targets = in.br_table_targets();
+      const uint32_t count = static_cast<uint32_t>(targets.size());
+      emit_op(IOp::JumpTable);
+      emit_u32(index.source());
+      emit_u32(count);
+      const uint32_t table = here();
+      for (uint32_t i = 0; i <= count; ++i) emit_u32(0);
+      // Each entry jumps to a stub that moves the carried values, then to the label.
+      for (uint32_t i = 0; i <= count; ++i) {
+        Label& target = label(i < count ? targets[i] : instr.index);
+        const auto& types = target.op == Opcode::Loop ? target.params : target.results;
+        const bool in_place = stack_.size() - types.size() == target.entry;
+        if (in_place) {
+          // Jump straight to the label: record the table entry itself as the fixup.
+          if (target.op == Opcode::Loop) patch_u32(table + 4 * i, target.loop_target);
+          else target.fixups.push_back(table + 4 * i);
+          continue;
+        }
+        patch_u32(table + 4 * i, here());
+        emit_branch_copies(target, types);
+        emit_op(IOp::Jump);
+        emit_jump_to(target);
+      }
+      mark_dead();
+      return true;
+    }
+    case Opcode::Return:
+      emit_return();
+      mark_dead();
+      return true;
+    case Opcode::Call: {
+      const FuncType& type = module_.func_type(instr.index);
+      emit_call(IOp::CallWasm, type, instr, 0);
+      return true;
+    }
+    case Opcode::CallIndirect: {
+      // The index sits above the arguments, so materializing them cannot overwrite it.
+      const Operand index = pop();
+      emit_call(IOp::CallIndirectOp, module_.types[instr.index], instr, index.source());
+      return true;
+    }
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      const Operand cond = pop();
+      const Operand b = pop();
+      const Operand a = pop();
+      emit_op(is_wide(a.type) ? IOp::Select128 : IOp::Select64);
+      emit_dst(push(a.type.kind == ValKind::Void ? b.type : a.type));
+      const uint32_t dst_pos = last_dst_;
+      emit_u32(a.source());
+      emit_u32(b.source());
+      emit_u32(cond.source());
+      last_dst_ = dst_pos;
+      return true;
+    }
+    case Opcode::LocalGet: {
+      const ValType t = local_types_[instr.index];
+      push(t);
+      stack_.back().alias = local_slot(instr.index);
+      return true;
+    }
+    case Opcode::LocalSet: set_local(instr.index, false); return true;
+    case Opcode::LocalTee: set_local(instr.index, true); return true;
+    case Opcode::GlobalGet: {
+      const ValType t = module_.global_type(instr.index).type;
+      emit_op(is_wide(t) ? IOp::GlobalGet128 : IOp::GlobalGet64);
+      emit_dst(push(t));
+      const uint32_t dst_pos = last_dst_;
+      emit_u32(instr.index);
+      last_dst_ = dst_pos;
+      return true;
+    }
+    case Opcode::GlobalSet: {
+      const Operand v = pop();
+      emit_op(is_wide(module_.global_type(instr.index).type) ? IOp::GlobalSet128
+                                                             : IOp::GlobalSet64);
+      emit_u32(v.source());
+      emit_u32(instr.index);
+      return true;
+    }
+    case Opcode::MemorySize:
+      emit_op(IOp::MemorySizeOp);
+      emit_u32(push(ValKind::I32));
+      emit_u32(instr.index);
+      return true;
+    case Opcode::MemoryGrow: {
+      const Operand delta = pop();
+      emit_op(IOp::MemoryGrowOp);
+      emit_u32(push(ValKind::I32));
+      emit_u32(delta.source());
+      emit_u32(instr.index);
+      return true;
+    }
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+    case Opcode::MemoryInit:
+    case Opcode::TableCopy:
+    case Opcode::TableInit:
+    case Opcode::TableFill: {
+      const Operand n = pop();
+      const Operand b = pop();
+      const Operand a = pop();
+      IOp op = IOp::MemoryFillOp;
+      switch (instr.op) {
+        case Opcode::MemoryCopy: op = IOp::MemoryCopyOp; break;
+        case Opcode::MemoryInit: op = IOp::MemoryInitOp; break;
+        case Opcode::TableCopy: op = IOp::TableCopyOp; break;
+        case Opcode::TableInit: op = IOp::TableInitOp; break;
+        case Opcode::TableFill: op = IOp::TableFillOp; break;
+        default: break;
+      }
+      emit_op(op);
+      emit_u32(a.source());
+      emit_u32(b.source());
+      emit_u32(n.source());
+      emit_u32(instr.index);
+      if (op != IOp::MemoryFillOp && op != IOp::TableFillOp) emit_u32(instr.index2);
+      return true;
+    }
+    case Opcode::DataDrop:
+    case Opcode::ElemDrop:
+      emit_op(instr.op == Opcode::DataDrop ? IOp::DataDropOp : IOp::ElemDropOp);
+      emit_u32(instr.index);
+      return true;
+    case Opcode::TableGet: {
+      const Operand index = pop();
+      emit_op(IOp::TableGetOp);
+      emit_u32(push(module_.table_type(instr.index).elem));
+      emit_u32(index.source());
+      emit_u32(instr.index);
+      return true;
+    }
+    case Opcode::TableSet: {
+      const Operand value = pop();
+      const Operand index = pop();
+      emit_op(IOp::TableSetOp);
+      emit_u32(index.source());
+      emit_u32(value.source());
+      emit_u32(instr.index);
+      return true;
+    }
+    case Opcode::TableSize:
+      emit_op(IOp::TableSizeOp);
+      emit_u32(push(ValKind::I32));
+      emit_u32(instr.index);
+      return true;
+    case Opcode::TableGrow: {
+      const Operand delta = pop();
+      const Operand init = pop();
+      emit_op(IOp::TableGrowOp);
+      emit_u32(push(ValKind::I32));
+      emit_u32(init.source());
+      emit_u32(delta.source());
+      emit_u32(instr.index);
+      return true;
+    }
+    case Opcode::RefNull:
+      emit_op(IOp::RefNullOp);
+      emit_u32(push(ValType::ref(instr.heap, true)));
+      return true;
+    case Opcode::RefIsNull: {
+      const Operand r = pop();
+      emit_op(IOp::RefIsNullOp);
+      emit_u32(push(ValKind::I32));
+      emit_u32(r.source());
+      return true;
+    }
+    case Opcode::RefFunc:
+      emit_op(IOp::RefFuncOp);
+      emit_u32(push(ValType::funcref()));
+      emit_u32(instr.index);
+      return true;
+    default:
+      error_ = Error{"the interpreter does not support " + std::string(info.text) + " yet",
+                     instr.offset};
+      return false;
+  }
+}
+
+Result<CompiledFunction> Compiler::run(uint32_t func_index) {
+  const uint32_t defined = func_index - module_.num_imported_funcs();
+  const FunctionBody& body = module_.bodies[defined];
+  func_type_ = &module_.func_type(func_index);
+  if (!validator_.begin_function(func_index, body)) return validator_.take_error();
+
+  // Frame layout: params, declared locals, then temporaries.
+  uint32_t slot = 0;
+  for (ValType t : func_type_->params) {
+    local_slots_.push_back(slot);
+    local_types_.push_back(t);
+    slot += width(t);
+  }
+  out_.param_bytes = slot;
+  for (const LocalDecl& decl : body.locals) {
+    for (uint32_t i = 0; i < decl.count; ++i) {
+      local_slots_.push_back(slot);
+      local_types_.push_back(decl.type);
+      slot += width(decl.type);
+    }
+  }
+  out_.locals_end = slot;
+  temps_base_ = max_bytes_ = slot;
+  labels_.push_back(Label{});
+  labels_.back().results.assign(func_type_->results.begin(), func_type_->results.end());
+
+  InstrReader in(module_.slice(body.code), body.code.begin, features_);
+  Instr instr;
+  while (!in.at_end()) {
+    if (!in.next(instr)) return in.error();
+    if (!validator_.step(instr, in)) return validator_.take_error();
+    out_.source_map.push_back({here(), static_cast<uint32_t>(instr.offset)});
+    if (!translate(instr, in)) return error_;
+  }
+  if (!validator_.finish(in.offset())) return validator_.take_error();
+  // Room for the largest results a call may write beyond the last temporary.
+  out_.frame_bytes = max_bytes_ + 2 * kSlot;
+  return std::move(out_);
+}
+
+}  // namespace
+
+Result<CompiledFunction> compile_function(const Module& module, const Features& features,
+                                          uint32_t func_index) {
+  Compiler compiler(module, features);
+  return compiler.run(func_index);
+}
+
+}  // namespace loom::interp

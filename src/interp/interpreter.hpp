@@ -1,0 +1,51 @@
+// The interpreter tier: an Executor that runs wasm functions from their translated code.
+// Wasm frames live on the interpreter's own stack (never the host's), so deep guest recursion
+// traps with "call stack exhausted" instead of overflowing the host stack.
+#pragma once
+#include <memory>
+#include <string>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "interp/code.hpp"
+#include "ir/features.hpp"
+#include "runtime/store.hpp"
+
+namespace loom::interp {
+
+struct InterpreterLimits {
+  size_t stack_bytes = size_t{64} << 20;  // value stack for all frames
+  size_t max_call_depth = 100'000;        // wasm frames, host re-entry included
+};
+
+class Interpreter : public Executor {
+ public:
+  explicit Interpreter(const Features& features, InterpreterLimits limits = {});
+  ~Interpreter() override;
+
+  std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
+                           std::span<Value> results) override;
+
+  // Compiles `func` if it has not been yet (normally done lazily on first call).
+  Result<const CompiledFunction*> compiled(FunctionInst& func);
+
+  struct Frame;  // a wasm activation (interpreter.cpp)
+
+  // The dispatch loop. Called with self == nullptr it only fills the handler table.
+  static std::optional<Trap> run(Interpreter* self, FunctionInst* entry, uint8_t* fp);
+
+ private:
+  const CompiledFunction* compiled_or_error(FunctionInst& func, std::string& error);
+  static bool call_host(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
+                        uint8_t* frame_end, std::string& error);
+
+  Features features_;
+  InterpreterLimits limits_;
+  uint8_t* stack_ = nullptr;  // mmap'ed, committed lazily by the kernel
+  std::vector<Frame> frames_;
+  std::vector<std::unique_ptr<CompiledFunction>> code_;
+  uint8_t* stack_top_ = nullptr;  // first free byte: where a host entry places its frame
+};
+
+}  // namespace loom::interp

@@ -1,0 +1,142 @@
+// Scalar semantics of WebAssembly numeric instructions, exactly as the spec defines them:
+// trapping division and conversions, masked shifts, IEEE min/max with signed zeros and NaN
+// propagation, round-half-to-even `nearest`, saturating conversions. Pure functions shared by the
+// interpreter (and later the JIT's slow paths and constant folding).
+#pragma once
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "runtime/trap.hpp"
+
+namespace loom::numeric {
+
+// ---- integers (unsigned arithmetic: wrap-around is defined) ----
+template <typename U>
+inline U shl(U a, U b) { return a << (b & (sizeof(U) * 8 - 1)); }
+template <typename U>
+inline U shr_u(U a, U b) { return a >> (b & (sizeof(U) * 8 - 1)); }
+template <typename U>
+inline U shr_s(U a, U b) {
+  using S = std::make_signed_t<U>;
+  return static_cast<U>(static_cast<S>(a) >> (b & (sizeof(U) * 8 - 1)));
+}
+template <typename U>
+inline U rotl(U a, U b) { return std::rotl(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+template <typename U>
+inline U rotr(U a, U b) { return std::rotr(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+
+// Division: returns the trap, if any; the quotient/remainder in `out`.
+template <typename U>
+inline std::optional<TrapKind> div_s(U a, U b, U& out) {
+  using S = std::make_signed_t<U>;
+  if (b == 0) return TrapKind::IntegerDivideByZero;
+  if (static_cast<S>(a) == std::numeric_limits<S>::min() && static_cast<S>(b) == -1) {
+    return TrapKind::IntegerOverflow;
+  }
+  out = static_cast<U>(static_cast<S>(a) / static_cast<S>(b));
+  return std::nullopt;
+}
+template <typename U>
+inline std::optional<TrapKind> div_u(U a, U b, U& out) {
+  if (b == 0) return TrapKind::IntegerDivideByZero;
+  out = a / b;
+  return std::nullopt;
+}
+template <typename U>
+inline std::optional<TrapKind> rem_s(U a, U b, U& out) {
+  using S = std::make_signed_t<U>;
+  if (b == 0) return TrapKind::IntegerDivideByZero;
+  // INT_MIN % -1 is 0 in wasm but undefined in C++.
+  out = static_cast<S>(b) == -1 ? 0 : static_cast<U>(static_cast<S>(a) % static_cast<S>(b));
+  return std::nullopt;
+}
+template <typename U>
+inline std::optional<TrapKind> rem_u(U a, U b, U& out) {
+  if (b == 0) return TrapKind::IntegerDivideByZero;
+  out = a % b;
+  return std::nullopt;
+}
+
+template <typename U, typename From>
+inline U extend_s(U a) {  // sign-extend the low bits of `a` that fit in From
+  return static_cast<U>(static_cast<std::make_signed_t<U>>(static_cast<From>(a)));
+}
+
+// ---- floats ----
+template <typename F>
+inline F canonical_nan() { return std::numeric_limits<F>::quiet_NaN(); }
+
+// NaN in, NaN out (quieted); otherwise IEEE with -0 < +0.
+template <typename F>
+inline F fmin(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;  // propagates a quiet NaN
+  if (a == b) return std::signbit(a) ? a : b;         // min(-0, +0) = -0
+  return a < b ? a : b;
+}
+template <typename F>
+inline F fmax(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;
+  if (a == b) return std::signbit(a) ? b : a;  // max(-0, +0) = +0
+  return a > b ? a : b;
+}
+// Round to nearest, ties to even (the default rounding mode of the host FPU).
+template <typename F>
+inline F nearest(F a) { return std::nearbyint(a); }
+
+// Sign and magnitude operations are bit operations: they never change a NaN's payload.
+inline float fabs_bits(float a) { return std::bit_cast<float>(std::bit_cast<uint32_t>(a) & 0x7fffffffu); }
+inline double fabs_bits(double a) {
+  return std::bit_cast<double>(std::bit_cast<uint64_t>(a) & 0x7fffffffffffffffull);
+}
+inline float fneg_bits(float a) { return std::bit_cast<float>(std::bit_cast<uint32_t>(a) ^ 0x80000000u); }
+inline double fneg_bits(double a) {
+  return std::bit_cast<double>(std::bit_cast<uint64_t>(a) ^ 0x8000000000000000ull);
+}
+inline float copysign_bits(float a, float b) {
+  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & 0x7fffffffu) |
+                              (std::bit_cast<uint32_t>(b) & 0x80000000u));
+}
+inline double copysign_bits(double a, double b) {
+  return std::bit_cast<double>((std::bit_cast<uint64_t>(a) & 0x7fffffffffffffffull) |
+                               (std::bit_cast<uint64_t>(b) & 0x8000000000000000ull));
+}
+
+// ---- float -> int ----
+// True when trunc(a) fits in I. The bounds are exact powers of two, so they are representable.
+template <typename F>
+constexpr F power_of_two(unsigned n) {
+  return n < 64 ? static_cast<F>(uint64_t{1} << n) : static_cast<F>(uint64_t{1} << 63) * F(2);
+}
+
+// Compares after truncation, so e.g. -2147483648.9 (f64) still converts to INT32_MIN.
+template <typename I, typename F>
+inline bool trunc_in_range(F a) {
+  const F t = std::trunc(a);
+  if constexpr (std::is_signed_v<I>) {
+    constexpr F lower = -power_of_two<F>(sizeof(I) * 8 - 1);  // -2^(N-1)
+    return t >= lower && t < -lower;
+  } else {
+    constexpr F upper = power_of_two<F>(sizeof(I) * 8);  // 2^N
+    return t >= F(0) && t < upper;
+  }
+}
+
+template <typename I, typename F>
+inline std::optional<TrapKind> trunc(F a, I& out) {
+  if (std::isnan(a)) return TrapKind::InvalidConversionToInteger;
+  if (!trunc_in_range<I>(a)) return TrapKind::IntegerOverflow;
+  out = static_cast<I>(a);
+  return std::nullopt;
+}
+
+template <typename I, typename F>
+inline I trunc_sat(F a) {
+  if (std::isnan(a)) return 0;
+  if (trunc_in_range<I>(a)) return static_cast<I>(a);
+  return a < 0 ? std::numeric_limits<I>::min() : std::numeric_limits<I>::max();
+}
+
+}  // namespace loom::numeric
