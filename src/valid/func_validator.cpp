@@ -1,1 +1,771 @@
-// placeholder: being written (validator helper)
+#include "valid/func_validator.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace loom {
+
+bool val_type_matches(ValType actual, ValType expected) {
+  if (is_unknown(actual) || is_unknown(expected)) return true;
+  if (actual.kind != expected.kind) return false;
+  if (actual.kind != ValKind::Ref) return true;
+  if (actual.nullable && !expected.nullable) return false;
+  if (actual.heap == expected.heap) return true;
+  // Without GC every type index names a function type, so (ref $t) <: funcref; the bottom types
+  // nofunc/noextern sit below their hierarchies.
+  const bool expected_func = expected.heap.is(AbsHeap::Func) || expected.heap.is_index();
+  if (actual.heap.is_index() && expected.heap.is(AbsHeap::Func)) return true;
+  if (actual.heap.is(AbsHeap::NoFunc) && expected_func) return true;
+  if (actual.heap.is(AbsHeap::NoExtern) && expected.heap.is(AbsHeap::Extern)) return true;
+  return false;
+}
+
+namespace {
+
+// to_string, naming the polymorphic bottom type as the spec's algorithm does.
+std::string type_name(ValType t) {
+  return is_unknown(t) ? "unknown" : to_string(t);
+}
+
+// Fast path of val_type_matches for the common numeric case.
+inline bool matches(ValType actual, ValType expected) {
+  if (actual.kind == expected.kind && actual.kind != ValKind::Ref) return true;
+  return val_type_matches(actual, expected);
+}
+
+void scan_ref_funcs(const Module& module, const Features& features, const ConstExpr& expr,
+                    std::vector<bool>& refs) {
+  if (expr.range.end > module.bytes.size() || expr.range.begin > expr.range.end) return;
+  InstrReader in(module.slice(expr.range), expr.range.begin, features);
+  Instr instr;
+  // Malformed expressions are reported by the constant-expression check; just stop here.
+  while (!in.at_end() && in.next(instr)) {
+    if (instr.op == Opcode::RefFunc && instr.index < refs.size()) refs[instr.index] = true;
+  }
+}
+
+}  // namespace
+
+std::vector<bool> collect_declared_functions(const Module& module, const Features& features) {
+  std::vector<bool> refs(module.num_funcs(), false);
+  for (const Export& exp : module.exports) {
+    if (exp.kind == ExternKind::Func && exp.index < refs.size()) refs[exp.index] = true;
+  }
+  for (const ElemSegment& seg : module.elems) {
+    for (uint32_t f : seg.func_indices) {
+      if (f < refs.size()) refs[f] = true;
+    }
+    for (const ConstExpr& e : seg.exprs) scan_ref_funcs(module, features, e, refs);
+    if (seg.mode == SegmentMode::Active) scan_ref_funcs(module, features, seg.offset, refs);
+  }
+  for (const Global& g : module.globals) scan_ref_funcs(module, features, g.init, refs);
+  for (const Table& t : module.tables) {
+    if (t.has_init) scan_ref_funcs(module, features, t.init, refs);
+  }
+  for (const DataSegment& d : module.datas) {
+    if (d.mode == SegmentMode::Active) scan_ref_funcs(module, features, d.offset, refs);
+  }
+  return refs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// FuncValidator
+
+FuncValidator::FuncValidator(const Module& module, const Features& features)
+    : module_(module),
+      features_(features),
+      declared_refs_(collect_declared_functions(module, features)) {}
+
+bool FuncValidator::fail(std::string message) {
+  error_ = Error{};
+  error_.message = std::move(message);
+  error_.offset = current_offset_;
+  error_.func = func_index_;
+  error_.kind = ErrorKind::Invalid;
+  return false;
+}
+
+bool FuncValidator::fail_malformed(std::string message) {
+  fail(std::move(message));
+  error_.kind = ErrorKind::Malformed;
+  return false;
+}
+
+bool FuncValidator::type_mismatch(ValType expected, ValType actual) {
+  return fail("type mismatch: expected " + to_string(expected) + ", got " + type_name(actual) +
+              " (" + std::string(op_text(current_op_)) + ")");
+}
+
+bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body) {
+  started_ = false;
+  func_index_ = func_index;
+  current_offset_ = body.offset;
+  current_op_ = Opcode::Nop;
+  vals_.clear();
+  ctrls_.clear();
+  local_ends_.clear();
+  params_ = {};
+  declared_local_count_ = 0;
+  local_decls_ = &body.locals;
+  if (func_index >= module_.num_funcs()) {
+    return fail("unknown function " + std::to_string(func_index));
+  }
+  type_index_ = module_.func_type_index(func_index);
+  if (!check_type_index(type_index_)) return false;
+  params_ = module_.types[type_index_].params;
+
+  uint64_t total = 0;
+  for (const LocalDecl& decl : body.locals) {
+    if (decl.type.is_ref() && decl.type.heap.is_index() &&
+        decl.type.heap.value >= module_.types.size()) {
+      return fail("unknown type " + std::to_string(decl.type.heap.value));
+    }
+    total += decl.count;
+    local_ends_.push_back(total);
+  }
+  declared_local_count_ = total;
+
+  started_ = true;
+  FrameSig sig;
+  sig.kind = FrameSig::Kind::Function;
+  sig.type_index = type_index_;
+  push_ctrl(Opcode::Block, sig);
+  return true;
+}
+
+ValType FuncValidator::local_type(uint32_t index) const {
+  if (index < params_.size()) return params_[index];
+  // Declared locals come in runs; find the run by binary search over the prefix sums rather than
+  // expanding up to tens of thousands of entries per function.
+  const uint64_t local = index - params_.size();
+  auto it = std::upper_bound(local_ends_.begin(), local_ends_.end(), local);
+  return (*local_decls_)[it - local_ends_.begin()].type;
+}
+
+std::span<const ValType> FuncValidator::sig_params(const FrameSig& sig) const {
+  if (sig.kind == FrameSig::Kind::Index) return module_.types[sig.type_index].params;
+  return {};
+}
+
+std::span<const ValType> FuncValidator::sig_results(const FrameSig& sig) const {
+  switch (sig.kind) {
+    case FrameSig::Kind::Empty:
+      return {};
+    case FrameSig::Kind::Value:
+      return std::span<const ValType>(&sig.value, 1);
+    case FrameSig::Kind::Index:
+    case FrameSig::Kind::Function:
+      return module_.types[sig.type_index].results;
+  }
+  return {};
+}
+
+// ---- Stack primitives --------------------------------------------------------------------------
+
+bool FuncValidator::pop_any(ValType& out) {
+  const ControlFrame& frame = ctrls_.back();
+  if (vals_.size() == frame.height) {
+    if (frame.unreachable) {
+      out = kUnknownType;
+      return true;
+    }
+    return fail("type mismatch: expected a value, got nothing (" +
+                std::string(op_text(current_op_)) + ")");
+  }
+  out = vals_.back();
+  vals_.pop_back();
+  return true;
+}
+
+bool FuncValidator::pop_expect(ValType expected) {
+  const ControlFrame& frame = ctrls_.back();
+  if (vals_.size() == frame.height) {
+    if (frame.unreachable) return true;
+    return fail("type mismatch: expected " + to_string(expected) + ", got nothing (" +
+                std::string(op_text(current_op_)) + ")");
+  }
+  const ValType actual = vals_.back();
+  vals_.pop_back();
+  if (!matches(actual, expected)) return type_mismatch(expected, actual);
+  return true;
+}
+
+bool FuncValidator::pop_all(std::span<const ValType> types) {
+  for (size_t i = types.size(); i-- > 0;) {
+    if (!pop_expect(types[i])) return false;
+  }
+  return true;
+}
+
+bool FuncValidator::check_top(std::span<const ValType> types) {
+  const ControlFrame& frame = ctrls_.back();
+  const size_t available = vals_.size() - frame.height;
+  for (size_t i = 0; i < types.size(); ++i) {
+    const ValType expected = types[types.size() - 1 - i];
+    if (i >= available) {
+      if (frame.unreachable) return true;  // the rest comes from the polymorphic bottom
+      return fail("type mismatch: expected " + to_string(expected) + ", got nothing (" +
+                  std::string(op_text(current_op_)) + ")");
+    }
+    const ValType actual = vals_[vals_.size() - 1 - i];
+    if (!matches(actual, expected)) return type_mismatch(expected, actual);
+  }
+  return true;
+}
+
+void FuncValidator::push_ctrl(Opcode op, const FrameSig& sig) {
+  ctrls_.push_back(ControlFrame{op, sig, static_cast<uint32_t>(vals_.size()), false});
+}
+
+bool FuncValidator::pop_ctrl(ControlFrame& out) {
+  const ControlFrame& frame = ctrls_.back();
+  if (!pop_all(sig_results(frame.sig))) return false;
+  if (vals_.size() != frame.height) {
+    const size_t extra = vals_.size() - frame.height;
+    return fail("type mismatch: " + std::to_string(extra) + " extra value" +
+                (extra == 1 ? "" : "s") + " at end of block, top is " + type_name(vals_.back()) +
+                " (" + std::string(op_text(current_op_)) + ")");
+  }
+  out = frame;
+  ctrls_.pop_back();
+  return true;
+}
+
+void FuncValidator::set_unreachable() {
+  ControlFrame& frame = ctrls_.back();
+  vals_.resize(frame.height);
+  frame.unreachable = true;
+}
+
+// ---- Immediate checks --------------------------------------------------------------------------
+
+bool FuncValidator::check_memory(uint32_t memory) {
+  if (memory < module_.num_memories()) return true;
+  return fail("unknown memory " + std::to_string(memory));
+}
+
+bool FuncValidator::check_table(uint32_t table) {
+  if (table < module_.num_tables()) return true;
+  return fail("unknown table " + std::to_string(table));
+}
+
+bool FuncValidator::check_type_index(uint32_t type_index) {
+  if (type_index < module_.types.size()) return true;
+  return fail("unknown type " + std::to_string(type_index));
+}
+
+bool FuncValidator::check_func(uint32_t func) {
+  if (func < module_.num_funcs()) return true;
+  return fail("unknown function " + std::to_string(func));
+}
+
+bool FuncValidator::check_data(uint32_t data) {
+  // memory.init and data.drop are only allowed with a data count section (so that single-pass
+  // validation knows the number of segments before the code section).
+  // The index is checked first so that a module without any data reports the unknown segment.
+  const size_t count = module_.data_count.value_or(module_.datas.size());
+  if (data >= count) return fail("unknown data segment " + std::to_string(data));
+  if (!module_.data_count) return fail_malformed("data count section required");
+  return true;
+}
+
+bool FuncValidator::check_elem(uint32_t elem) {
+  if (elem < module_.elems.size()) return true;
+  return fail("unknown elem segment " + std::to_string(elem));
+}
+
+bool FuncValidator::check_heap_type(HeapType heap) {
+  if (!heap.is_index() || heap.value < module_.types.size()) return true;
+  return fail("unknown type " + std::to_string(heap.value));
+}
+
+bool FuncValidator::read_frame_sig(const BlockType& block, FrameSig& out) {
+  switch (block.kind) {
+    case BlockType::Kind::Empty:
+      out.kind = FrameSig::Kind::Empty;
+      return true;
+    case BlockType::Kind::Value:
+      out.kind = FrameSig::Kind::Value;
+      out.value = block.value;
+      return !block.value.is_ref() || check_heap_type(block.value.heap);
+    case BlockType::Kind::Index:
+      out.kind = FrameSig::Kind::Index;
+      out.type_index = block.index;
+      return check_type_index(block.index);
+  }
+  return fail("invalid block type");
+}
+
+ValType FuncValidator::memory_address_type(uint32_t memory) const {
+  return module_.memory_type(memory).limits.is64 ? ValKind::I64 : ValKind::I32;
+}
+
+ValType FuncValidator::table_address_type(uint32_t table) const {
+  return module_.table_type(table).limits.is64 ? ValKind::I64 : ValKind::I32;
+}
+
+// ---- Instructions ------------------------------------------------------------------------------
+
+bool FuncValidator::step(const Instr& instr, std::span<const uint32_t> br_targets,
+                         std::span<const ValType> select_types) {
+  current_op_ = instr.op;
+  current_offset_ = instr.offset;
+  if (ctrls_.empty()) {
+    if (!started_) return fail("no function started");
+    return fail_malformed("operators remaining after end of function");
+  }
+  const OpInfo& info = op_info(instr.op);
+  if (info.simple) return step_simple(instr, info);
+
+  switch (instr.op) {
+    case Opcode::Unreachable:
+    case Opcode::Nop:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+    case Opcode::Else:
+    case Opcode::End:
+    case Opcode::Br:
+    case Opcode::BrIf:
+    case Opcode::BrTable:
+    case Opcode::Return:
+      return step_control(instr, br_targets);
+
+    case Opcode::Call:
+    case Opcode::CallIndirect:
+    case Opcode::ReturnCall:
+    case Opcode::ReturnCallIndirect:
+      return step_call(instr);
+
+    case Opcode::Drop: {
+      ValType ignored;
+      return pop_any(ignored);
+    }
+    case Opcode::Select:
+    case Opcode::SelectT:
+      return step_select(instr, select_types);
+
+    case Opcode::LocalGet:
+    case Opcode::LocalSet:
+    case Opcode::LocalTee:
+    case Opcode::GlobalGet:
+    case Opcode::GlobalSet:
+      return step_variable(instr);
+
+    case Opcode::TableGet:
+    case Opcode::TableSet:
+    case Opcode::TableSize:
+    case Opcode::TableGrow:
+    case Opcode::TableFill:
+    case Opcode::TableCopy:
+    case Opcode::TableInit:
+    case Opcode::ElemDrop:
+      return step_table(instr);
+
+    case Opcode::MemorySize:
+    case Opcode::MemoryGrow:
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+    case Opcode::MemoryInit:
+    case Opcode::DataDrop:
+      return step_memory(instr);
+
+    case Opcode::RefNull:
+      if (!check_heap_type(instr.heap)) return false;
+      push(ValType::ref(instr.heap, true));
+      return true;
+    case Opcode::RefIsNull: {
+      ValType operand;
+      if (!pop_any(operand)) return false;
+      if (!is_unknown(operand) && !operand.is_ref()) {
+        return fail("type mismatch: expected a reference, got " + to_string(operand) +
+                    " (ref.is_null)");
+      }
+      push(ValKind::I32);
+      return true;
+    }
+    case Opcode::RefFunc: {
+      if (!check_func(instr.index)) return false;
+      if (!declared_refs_[instr.index]) return fail("undeclared function reference");
+      // With typed function references ref.func has the exact (non-null) type.
+      if (features_.has(Feature::FunctionReferences)) {
+        push(ValType::ref(HeapType::index(module_.func_type_index(instr.index)), false));
+      } else {
+        push(ValType::funcref());
+      }
+      return true;
+    }
+    default:
+      break;
+  }
+  return fail("instruction not supported by the validator (" + std::string(info.text) + ")");
+}
+
+// Every instruction whose typing is fixed by the opcode table: check its immediates, pop the
+// operands, push the result.
+bool FuncValidator::step_simple(const Instr& instr, const OpInfo& info) {
+  ValType param1 = info.param1;
+  switch (info.imm) {
+    case ImmKind::MemArg:
+    case ImmKind::MemArgLane: {
+      const MemArg& mem = instr.mem;
+      if (!check_memory(mem.memory)) return false;
+      // 2^align must not exceed the access size; compare exponents so huge encodings can't
+      // overflow a shift.
+      uint32_t natural_log2 = 0;
+      while ((1u << natural_log2) < info.natural) ++natural_log2;
+      if (mem.align > natural_log2) return fail("alignment must not be larger than natural");
+      const ValType address = memory_address_type(mem.memory);
+      if (address.kind == ValKind::I32 && mem.offset > UINT32_MAX) {
+        return fail("offset out of range");
+      }
+      if (info.imm == ImmKind::MemArgLane && instr.lane >= 16 / info.natural) {
+        return fail("invalid lane index");
+      }
+      param1 = address;  // the table lists i32; memory64 addresses are i64
+      break;
+    }
+    case ImmKind::Lane:
+      if (instr.lane >= info.natural) return fail("invalid lane index");
+      break;
+    case ImmKind::Shuffle:
+      for (uint8_t lane : instr.v128) {
+        if (lane >= 32) return fail("invalid lane index");
+      }
+      break;
+    default:
+      break;
+  }
+  if (info.param3 != ValKind::Void && !pop_expect(info.param3)) return false;
+  if (info.param2 != ValKind::Void && !pop_expect(info.param2)) return false;
+  if (param1.kind != ValKind::Void && !pop_expect(param1)) return false;
+  if (info.result != ValKind::Void) push(info.result);
+  return true;
+}
+
+bool FuncValidator::step_control(const Instr& instr, std::span<const uint32_t> br_targets) {
+  switch (instr.op) {
+    case Opcode::Unreachable:
+      set_unreachable();
+      return true;
+    case Opcode::Nop:
+      return true;
+
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: {
+      FrameSig sig;
+      if (!read_frame_sig(instr.block, sig)) return false;
+      if (instr.op == Opcode::If && !pop_expect(ValKind::I32)) return false;
+      const std::span<const ValType> params = sig_params(sig);
+      if (!pop_all(params)) return false;
+      push_ctrl(instr.op, sig);
+      push_all(params);
+      return true;
+    }
+
+    case Opcode::Else: {
+      ControlFrame frame;
+      if (!pop_ctrl(frame)) return false;
+      if (frame.op != Opcode::If) return fail("else without matching if");
+      push_ctrl(Opcode::Else, frame.sig);
+      push_all(sig_params(frame.sig));
+      return true;
+    }
+
+    case Opcode::End: {
+      ControlFrame frame;
+      if (!pop_ctrl(frame)) return false;
+      if (frame.op == Opcode::If) {
+        // `if` without `else` has an implicit empty else branch, which must turn the params into
+        // the results: type-check exactly that.
+        push_ctrl(Opcode::Else, frame.sig);
+        push_all(sig_params(frame.sig));
+        if (!pop_ctrl(frame)) return false;
+      }
+      push_all(sig_results(frame.sig));
+      return true;
+    }
+
+    case Opcode::Br: {
+      if (instr.index >= ctrls_.size()) return fail("unknown label");
+      if (!pop_all(label_types(control(instr.index)))) return false;
+      set_unreachable();
+      return true;
+    }
+
+    case Opcode::BrIf: {
+      if (instr.index >= ctrls_.size()) return fail("unknown label");
+      if (!pop_expect(ValKind::I32)) return false;
+      const std::span<const ValType> types = label_types(control(instr.index));
+      if (!pop_all(types)) return false;
+      push_all(types);
+      return true;
+    }
+
+    case Opcode::BrTable: {
+      if (!pop_expect(ValKind::I32)) return false;
+      if (instr.index >= ctrls_.size()) return fail("unknown label");
+      const std::span<const ValType> default_types = label_types(control(instr.index));
+      for (uint32_t target : br_targets) {
+        if (target >= ctrls_.size()) return fail("unknown label");
+        const std::span<const ValType> types = label_types(control(target));
+        if (types.size() != default_types.size()) {
+          return fail("type mismatch: br_table targets have different arities (" +
+                      std::to_string(types.size()) + " and " +
+                      std::to_string(default_types.size()) + ")");
+        }
+        if (!check_top(types)) return false;
+      }
+      if (!pop_all(default_types)) return false;
+      set_unreachable();
+      return true;
+    }
+
+    case Opcode::Return: {
+      if (!pop_all(sig_results(ctrls_.front().sig))) return false;
+      set_unreachable();
+      return true;
+    }
+    default:
+      break;
+  }
+  return fail("internal: not a control instruction");
+}
+
+bool FuncValidator::step_call(const Instr& instr) {
+  const bool indirect = instr.op == Opcode::CallIndirect || instr.op == Opcode::ReturnCallIndirect;
+  uint32_t callee_type = 0;
+  if (indirect) {
+    if (!check_table(instr.index2)) return false;
+    const TableType& table = module_.table_type(instr.index2);
+    if (!val_type_matches(table.elem, ValType::funcref())) {
+      return fail("type mismatch: " + std::string(op_text(instr.op)) +
+                  " needs a funcref table, table " + std::to_string(instr.index2) + " holds " +
+                  to_string(table.elem));
+    }
+    if (!check_type_index(instr.index)) return false;
+    callee_type = instr.index;
+    if (!pop_expect(table_address_type(instr.index2))) return false;
+  } else {
+    if (!check_func(instr.index)) return false;
+    callee_type = module_.func_type_index(instr.index);
+    if (!check_type_index(callee_type)) return false;
+  }
+  const FuncType& callee = module_.types[callee_type];
+  if (!pop_all(callee.params)) return false;
+
+  if (instr.op == Opcode::Call || instr.op == Opcode::CallIndirect) {
+    push_all(callee.results);
+    return true;
+  }
+  // Tail calls: the callee's results become the caller's.
+  const std::span<const ValType> own = module_.types[type_index_].results;
+  bool same = callee.results.size() == own.size();
+  for (size_t i = 0; same && i < own.size(); ++i) {
+    same = val_type_matches(callee.results[i], own[i]);
+  }
+  if (!same) {
+    return fail("type mismatch: " + std::string(op_text(instr.op)) + " callee returns " +
+                to_string(callee) + ", caller returns " +
+                to_string(FuncType{{}, module_.types[type_index_].results}));
+  }
+  set_unreachable();
+  return true;
+}
+
+bool FuncValidator::step_select(const Instr& instr, std::span<const ValType> select_types) {
+  if (instr.op == Opcode::SelectT) {
+    if (select_types.size() != 1) return fail("invalid result arity");
+    const ValType type = select_types[0];
+    if (type.is_ref() && !check_heap_type(type.heap)) return false;
+    if (!pop_expect(ValKind::I32) || !pop_expect(type) || !pop_expect(type)) return false;
+    push(type);
+    return true;
+  }
+  ValType first, second;
+  if (!pop_expect(ValKind::I32) || !pop_any(first) || !pop_any(second)) return false;
+  // Untyped select only takes numbers or vectors (the spec's is_num/is_vec accept Unknown).
+  auto num = [](ValType t) { return is_unknown(t) || t.is_num(); };
+  auto vec = [](ValType t) { return is_unknown(t) || t.is_vec(); };
+  if (!((num(first) && num(second)) || (vec(first) && vec(second)))) {
+    const ValType shown = is_unknown(first) || first.is_num() || first.is_vec() ? second : first;
+    return fail(
+        "type mismatch: select without a type annotation needs numeric or vector "
+        "operands, got " +
+        type_name(shown) + " (select)");
+  }
+  if (!is_unknown(first) && !is_unknown(second) && !(first == second)) {
+    return type_mismatch(first, second);
+  }
+  push(is_unknown(first) ? second : first);
+  return true;
+}
+
+bool FuncValidator::step_variable(const Instr& instr) {
+  const uint32_t index = instr.index;
+  switch (instr.op) {
+    case Opcode::LocalGet:
+    case Opcode::LocalSet:
+    case Opcode::LocalTee: {
+      if (index >= local_count()) return fail("unknown local " + std::to_string(index));
+      const ValType type = local_type(index);
+      if (instr.op == Opcode::LocalGet) {
+        push(type);
+        return true;
+      }
+      if (!pop_expect(type)) return false;
+      if (instr.op == Opcode::LocalTee) push(type);
+      return true;
+    }
+    case Opcode::GlobalGet:
+    case Opcode::GlobalSet: {
+      if (index >= module_.num_globals()) return fail("unknown global " + std::to_string(index));
+      const GlobalType& global = module_.global_type(index);
+      if (instr.op == Opcode::GlobalGet) {
+        push(global.type);
+        return true;
+      }
+      if (!global.is_mutable) return fail("global is immutable");
+      return pop_expect(global.type);
+    }
+    default:
+      break;
+  }
+  return fail("internal: not a variable instruction");
+}
+
+bool FuncValidator::step_table(const Instr& instr) {
+  const uint32_t table = instr.index;
+  switch (instr.op) {
+    case Opcode::TableGet:
+    case Opcode::TableSet:
+    case Opcode::TableSize:
+    case Opcode::TableGrow:
+    case Opcode::TableFill: {
+      if (!check_table(table)) return false;
+      const ValType elem = module_.table_type(table).elem;
+      const ValType address = table_address_type(table);
+      switch (instr.op) {
+        case Opcode::TableGet:
+          if (!pop_expect(address)) return false;
+          push(elem);
+          return true;
+        case Opcode::TableSet:
+          return pop_expect(elem) && pop_expect(address);
+        case Opcode::TableSize:
+          push(address);
+          return true;
+        case Opcode::TableGrow:
+          if (!pop_expect(address) || !pop_expect(elem)) return false;
+          push(address);
+          return true;
+        default:  // TableFill: [address, value, count]
+          return pop_expect(address) && pop_expect(elem) && pop_expect(address);
+      }
+    }
+    case Opcode::TableCopy: {
+      const uint32_t dest = instr.index, source = instr.index2;
+      if (!check_table(dest) || !check_table(source)) return false;
+      const TableType& dest_type = module_.table_type(dest);
+      const TableType& source_type = module_.table_type(source);
+      if (!val_type_matches(source_type.elem, dest_type.elem)) {
+        return type_mismatch(dest_type.elem, source_type.elem);
+      }
+      const ValType dest_address = table_address_type(dest);
+      const ValType source_address = table_address_type(source);
+      // The count is an i64 only when both tables are 64-bit.
+      const ValType count = dest_address.kind == ValKind::I64 && source_address.kind == ValKind::I64
+                                ? ValType(ValKind::I64)
+                                : ValType(ValKind::I32);
+      return pop_expect(count) && pop_expect(source_address) && pop_expect(dest_address);
+    }
+    case Opcode::TableInit: {
+      const uint32_t elem = instr.index, dest = instr.index2;
+      if (!check_table(dest) || !check_elem(elem)) return false;
+      const ValType table_elem = module_.table_type(dest).elem;
+      const ValType seg_type = module_.elems[elem].type;
+      if (!val_type_matches(seg_type, table_elem)) return type_mismatch(table_elem, seg_type);
+      return pop_expect(ValKind::I32) && pop_expect(ValKind::I32) &&
+             pop_expect(table_address_type(dest));
+    }
+    case Opcode::ElemDrop:
+      return check_elem(instr.index);
+    default:
+      break;
+  }
+  return fail("internal: not a table instruction");
+}
+
+bool FuncValidator::step_memory(const Instr& instr) {
+  switch (instr.op) {
+    case Opcode::MemorySize: {
+      if (!check_memory(instr.index)) return false;
+      push(memory_address_type(instr.index));
+      return true;
+    }
+    case Opcode::MemoryGrow: {
+      if (!check_memory(instr.index)) return false;
+      const ValType address = memory_address_type(instr.index);
+      if (!pop_expect(address)) return false;
+      push(address);
+      return true;
+    }
+    case Opcode::MemoryFill: {
+      if (!check_memory(instr.index)) return false;
+      const ValType address = memory_address_type(instr.index);
+      return pop_expect(address) && pop_expect(ValKind::I32) && pop_expect(address);
+    }
+    case Opcode::MemoryCopy: {
+      const uint32_t dest = instr.index, source = instr.index2;
+      if (!check_memory(dest) || !check_memory(source)) return false;
+      const ValType dest_address = memory_address_type(dest);
+      const ValType source_address = memory_address_type(source);
+      const ValType count = dest_address.kind == ValKind::I64 && source_address.kind == ValKind::I64
+                                ? ValType(ValKind::I64)
+                                : ValType(ValKind::I32);
+      return pop_expect(count) && pop_expect(source_address) && pop_expect(dest_address);
+    }
+    case Opcode::MemoryInit: {
+      if (!check_memory(instr.index2) || !check_data(instr.index)) return false;
+      return pop_expect(ValKind::I32) && pop_expect(ValKind::I32) &&
+             pop_expect(memory_address_type(instr.index2));
+    }
+    case Opcode::DataDrop:
+      return check_data(instr.index);
+    default:
+      break;
+  }
+  return fail("internal: not a memory instruction");
+}
+
+bool FuncValidator::finish(size_t end_offset) {
+  if (!started_) return false;
+  if (!ctrls_.empty()) {
+    current_offset_ = end_offset;
+    current_op_ = Opcode::End;
+    return fail_malformed("END opcode expected");
+  }
+  return true;
+}
+
+bool FuncValidator::validate_body(uint32_t func_index, const FunctionBody& body) {
+  if (!begin_function(func_index, body)) return false;
+  if (body.code.end > module_.bytes.size() || body.code.begin > body.code.end) {
+    return fail("function body out of range");
+  }
+  InstrReader in(module_.slice(body.code), body.code.begin, features_);
+  Instr instr;
+  while (!in.at_end()) {
+    if (!in.next(instr)) {
+      error_ = in.error();
+      error_.func = func_index;
+      error_.kind = ErrorKind::Malformed;
+      return false;
+    }
+    if (!step(instr, in)) return false;
+  }
+  return finish(in.offset());
+}
+
+}  // namespace loom

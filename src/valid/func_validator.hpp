@@ -32,11 +32,13 @@ namespace loom {
 // The bottom type of the spec's algorithm: what popping from a polymorphic (unreachable) stack
 // yields. It matches every type.
 inline constexpr ValType kUnknownType{};
-inline bool is_unknown(ValType t) { return t.kind == ValKind::Void; }
+inline bool is_unknown(ValType t) {
+  return t.kind == ValKind::Void;
+}
 
 // Subtyping as far as it is needed before GC: equality, plus nullable/abstract widening of
 // references (a (ref $t) of a function type is a funcref, a non-null ref is a nullable ref).
-bool val_type_matches(const Module& module, ValType actual, ValType expected);
+bool val_type_matches(ValType actual, ValType expected);
 
 // The signature of a control frame: a block type, or the function itself (no start types).
 struct FrameSig {
@@ -54,6 +56,7 @@ struct ControlFrame {
 
 class FuncValidator {
  public:
+  // `module` and `features` are referenced, not copied: they must outlive the validator.
   FuncValidator(const Module& module, const Features& features);
 
   // Starts validating defined function `func_index` (index space: imports first) with `body`'s
@@ -88,9 +91,7 @@ class FuncValidator {
   // The frame `depth` levels out (0 = innermost), as a branch label depth counts.
   const ControlFrame& control(size_t depth) const { return ctrls_[ctrls_.size() - 1 - depth]; }
   std::span<const ValType> frame_params(const ControlFrame& f) const { return sig_params(f.sig); }
-  std::span<const ValType> frame_results(const ControlFrame& f) const {
-    return sig_results(f.sig);
-  }
+  std::span<const ValType> frame_results(const ControlFrame& f) const { return sig_results(f.sig); }
   // What a branch to the frame carries: params for a loop, results otherwise.
   std::span<const ValType> label_types(const ControlFrame& f) const {
     return f.op == Opcode::Loop ? sig_params(f.sig) : sig_results(f.sig);
@@ -119,13 +120,16 @@ class FuncValidator {
   bool check_func(uint32_t func);
   bool check_data(uint32_t data);
   bool check_elem(uint32_t elem);
+  bool check_heap_type(HeapType heap);
   bool read_frame_sig(const BlockType& block, FrameSig& out);
   ValType memory_address_type(uint32_t memory) const;
   ValType table_address_type(uint32_t table) const;
 
   // The spec's stack primitives.
   void push(ValType t) { vals_.push_back(t); }
-  void push_all(std::span<const ValType> types) { vals_.insert(vals_.end(), types.begin(), types.end()); }
+  void push_all(std::span<const ValType> types) {
+    vals_.insert(vals_.end(), types.begin(), types.end());
+  }
   bool pop_any(ValType& out);
   bool pop_expect(ValType expected);
   bool pop_all(std::span<const ValType> types);
@@ -136,6 +140,8 @@ class FuncValidator {
   void set_unreachable();
 
   bool fail(std::string message);
+  // For the few checks the binary format calls malformed rather than invalid.
+  bool fail_malformed(std::string message);
   bool type_mismatch(ValType expected, ValType actual);
 
   const Module& module_;
