@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "loom 0.1.0");
   loom::cli::add_run_command(app);
   loom::cli::add_validate_command(app);
+  loom::cli::add_wast_command(app);
   CLI11_PARSE(app, argc, argv);
   return loom::cli::exit_code();
 }

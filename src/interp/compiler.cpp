@@ -375,6 +375,14 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       const Operand index = pop();
       const auto& targets = in.br_table_targets();
       const uint32_t count = static_cast<uint32_t>(targets.size());
+      {
+        // Every target carries the same number of values; in-place targets read them from
+        // their canonical slots, so they must not stay aliases of locals.
+        const Label& fallback = label(instr.index);
+        const size_t arity =
+            (fallback.op == Opcode::Loop ? fallback.params : fallback.results).size();
+        materialize_from(stack_.size() - arity);
+      }
       emit_op(IOp::JumpTable);
       emit_u32(index.source());
       emit_u32(count);

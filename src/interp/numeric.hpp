@@ -82,9 +82,17 @@ inline F fmax(F a, F b) {
   if (a == b) return std::signbit(a) ? b : a;  // max(-0, +0) = +0
   return a > b ? a : b;
 }
+// Rounding: a NaN operand must come back quiet (an arithmetic NaN), which the C library's
+// rounding functions do not guarantee for signaling NaNs; `a + a` quiets it.
+template <typename F>
+inline F ceil(F a) { return std::isnan(a) ? a + a : std::ceil(a); }
+template <typename F>
+inline F floor(F a) { return std::isnan(a) ? a + a : std::floor(a); }
+template <typename F>
+inline F trunc(F a) { return std::isnan(a) ? a + a : std::trunc(a); }
 // Round to nearest, ties to even (the default rounding mode of the host FPU).
 template <typename F>
-inline F nearest(F a) { return std::nearbyint(a); }
+inline F nearest(F a) { return std::isnan(a) ? a + a : std::nearbyint(a); }
 
 // Sign and magnitude operations are bit operations: they never change a NaN's payload.
 inline float fabs_bits(float a) { return std::bit_cast<float>(std::bit_cast<uint32_t>(a) & 0x7fffffffu); }

@@ -1,0 +1,24 @@
+// Runs WAST scripts (the spec testsuite format) against Loom: every command and assertion kind,
+// with the spectest host module and `register`. Used by `loom wast` and the spec tests.
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "ir/features.hpp"
+
+namespace loom::wast {
+
+struct RunSummary {
+  size_t passed = 0;
+  size_t failed = 0;
+};
+
+struct RunOptions {
+  Features features;
+  bool verbose = false;  // print every failure (the default prints up to 50 per file)
+};
+
+// Runs one script file; prints each failure and the line "FILE: N passed, N failed" to `out`.
+RunSummary run_wast_file(const std::string& path, const RunOptions& options, FILE* out);
+
+}  // namespace loom::wast
