@@ -25,9 +25,9 @@ enum SectionId : uint8_t {
 };
 
 // Known sections in the order the binary format requires (data count sits before code).
-constexpr std::array<uint8_t, 12> kSectionOrder = {kType,   kImport,  kFunction,  kTable,
-                                                   kMemory, kGlobal,  kExport,    kStart,
-                                                   kElement, kDataCount, kCode,   kData};
+constexpr std::array<uint8_t, 12> kSectionOrder = {kType,    kImport,    kFunction, kTable,
+                                                   kMemory,  kGlobal,    kExport,   kStart,
+                                                   kElement, kDataCount, kCode,     kData};
 
 class Encoder {
  public:
@@ -80,38 +80,76 @@ class Encoder {
     w_.u8(id);
     const size_t start = w_.begin_sized();
     switch (id) {
-      case kType: types(); break;
-      case kImport: imports(); break;
-      case kFunction: functions(); break;
-      case kTable: tables(); break;
-      case kMemory: memories(); break;
-      case kGlobal: globals(); break;
-      case kExport: exports(); break;
-      case kStart: w_.u32(*m_.start); break;
-      case kElement: elems(); break;
-      case kDataCount: w_.u32(*m_.data_count); break;
-      case kCode: code(); break;
-      case kData: datas(); break;
-      default: break;
+      case kType:
+        types();
+        break;
+      case kImport:
+        imports();
+        break;
+      case kFunction:
+        functions();
+        break;
+      case kTable:
+        tables();
+        break;
+      case kMemory:
+        memories();
+        break;
+      case kGlobal:
+        globals();
+        break;
+      case kExport:
+        exports();
+        break;
+      case kStart:
+        w_.u32(*m_.start);
+        break;
+      case kElement:
+        elems();
+        break;
+      case kDataCount:
+        w_.u32(*m_.data_count);
+        break;
+      case kCode:
+        code();
+        break;
+      case kData:
+        datas();
+        break;
+      default:
+        break;
     }
     w_.end_sized(start);
   }
 
   bool has_section(uint8_t id) const {
     switch (id) {
-      case kType: return !m_.types.empty();
-      case kImport: return !m_.imports.empty();
-      case kFunction: return !m_.functions.empty();
-      case kTable: return !m_.tables.empty();
-      case kMemory: return !m_.memories.empty();
-      case kGlobal: return !m_.globals.empty();
-      case kExport: return !m_.exports.empty();
-      case kStart: return m_.start.has_value();
-      case kElement: return !m_.elems.empty();
-      case kDataCount: return m_.data_count.has_value();
-      case kCode: return !m_.bodies.empty();
-      case kData: return !m_.datas.empty();
-      default: return false;
+      case kType:
+        return !m_.types.empty();
+      case kImport:
+        return !m_.imports.empty();
+      case kFunction:
+        return !m_.functions.empty();
+      case kTable:
+        return !m_.tables.empty();
+      case kMemory:
+        return !m_.memories.empty();
+      case kGlobal:
+        return !m_.globals.empty();
+      case kExport:
+        return !m_.exports.empty();
+      case kStart:
+        return m_.start.has_value();
+      case kElement:
+        return !m_.elems.empty();
+      case kDataCount:
+        return m_.data_count.has_value();
+      case kCode:
+        return !m_.bodies.empty();
+      case kData:
+        return !m_.datas.empty();
+      default:
+        return false;
     }
   }
 
@@ -135,10 +173,18 @@ class Encoder {
       w_.name(imp.field);
       w_.u8(static_cast<uint8_t>(imp.kind));
       switch (imp.kind) {
-        case ExternKind::Func: w_.u32(imp.func_type); break;
-        case ExternKind::Table: w_.table_type(imp.table); break;
-        case ExternKind::Memory: w_.memory_type(imp.memory); break;
-        case ExternKind::Global: w_.global_type(imp.global); break;
+        case ExternKind::Func:
+          w_.u32(imp.func_type);
+          break;
+        case ExternKind::Table:
+          w_.table_type(imp.table);
+          break;
+        case ExternKind::Memory:
+          w_.memory_type(imp.memory);
+          break;
+        case ExternKind::Global:
+          w_.global_type(imp.global);
+          break;
         case ExternKind::Tag:
           w_.u8(0);  // attribute: exception
           w_.u32(imp.func_type);
@@ -202,8 +248,10 @@ class Encoder {
       }
       // Flags 0 and 4 imply funcref; the others spell the element kind or type.
       if (passive_or_declared || explicit_table) {
-        if (uses_exprs) w_.val_type(seg.type);
-        else w_.u8(0x00);  // elemkind funcref
+        if (uses_exprs)
+          w_.val_type(seg.type);
+        else
+          w_.u8(0x00);  // elemkind funcref
       }
       if (uses_exprs) {
         count(seg.exprs.size());

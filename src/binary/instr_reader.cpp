@@ -1,10 +1,46 @@
 #include "binary/instr_reader.hpp"
 
+#include <array>
 #include <cstdio>
 #include <string>
 
 namespace loom {
 namespace {
+
+// The decoder's own expansion of opcodes.def: opcode, immediate kind and feature by binary code,
+// in flat tables the hot loop indexes directly (no optional<> return, no OpInfo indirection).
+struct OpEntry {
+  uint16_t op;
+  ImmKind imm;
+  Feature feature;
+};
+constexpr uint16_t kNoOp = 0xffff;
+
+struct OpTables {
+  std::array<OpEntry, 256> single{};
+  std::array<OpEntry, 256> misc{};  // 0xFC sub-codes
+  std::array<OpEntry, 512> simd{};  // 0xFD sub-codes
+  constexpr OpTables() {
+    const OpEntry none{kNoOp, ImmKind::None, Feature::Core};
+    single.fill(none);
+    misc.fill(none);
+    simd.fill(none);
+#define LOOM_OP(Name, prefix, code, text, imm, r, p1, p2, p3, nat, feat) \
+  add(prefix, code, Opcode::Name, ImmKind::imm, Feature::feat);
+#include "ir/opcodes.def"
+  }
+  constexpr void add(unsigned prefix, uint32_t code, Opcode op, ImmKind imm, Feature feature) {
+    const OpEntry entry{static_cast<uint16_t>(op), imm, feature};
+    if (prefix == 0) single[code] = entry;
+    else if (prefix == 0xfc) misc[code] = entry;
+    else simd[code] = entry;
+  }
+  const OpEntry* find(uint8_t prefix, uint32_t code) const {
+    if (prefix == 0xfc) return code < misc.size() ? &misc[code] : nullptr;
+    return code < simd.size() ? &simd[code] : nullptr;
+  }
+};
+constexpr OpTables kOpTables;
 
 std::string opcode_hex(uint8_t prefix, uint32_t code) {
   char buf[32];
@@ -41,9 +77,9 @@ bool InstrReader::read_memarg(MemArg& out) {
   return true;
 }
 
-bool InstrReader::read_immediates(Instr& out, const OpInfo& info) {
+bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
   Reader& r = reader_;
-  switch (info.imm) {
+  switch (imm) {
     case ImmKind::None: return true;
     case ImmKind::BlockType: return read_block_type(r, features_, out.block);
     case ImmKind::LabelIdx:
@@ -99,26 +135,67 @@ bool InstrReader::read_immediates(Instr& out, const OpInfo& info) {
 bool InstrReader::next(Instr& out) {
   Reader& r = reader_;
   out.offset = r.offset();
+  // Fast path: a single-byte opcode with no immediate or a one-byte index / i32 constant (most
+  // instructions in real code), decoded from a local pointer with one position update.
+  if (r.remaining() >= 2) {
+    const uint8_t* p = r.cursor();
+    const OpEntry& entry = kOpTables.single[p[0]];  // 0xFC / 0xFD have no single-byte entry
+    if (entry.op != kNoOp && features_.has(entry.feature)) {
+      switch (entry.imm) {
+        case ImmKind::None:
+          out.op = static_cast<Opcode>(entry.op);
+          r.advance(1);
+          return true;
+        case ImmKind::LocalIdx:
+        case ImmKind::LabelIdx:
+        case ImmKind::GlobalIdx:
+        case ImmKind::FuncIdx:
+          if (p[1] >= 0x80) break;
+          out.op = static_cast<Opcode>(entry.op);
+          out.index = p[1];
+          r.advance(2);
+          return true;
+        case ImmKind::I32Const:
+          if (p[1] >= 0x80) break;
+          out.op = static_cast<Opcode>(entry.op);
+          out.i32 = static_cast<int8_t>(p[1] << 1) >> 1;
+          r.advance(2);
+          return true;
+        default: break;
+      }
+    }
+  }
   uint8_t prefix;
   if (!r.read_u8(prefix)) return false;
   uint32_t code = prefix;
-  std::optional<Opcode> op;
+  const OpEntry* entry;
   if (prefix == 0xfc || prefix == 0xfd) {
     if (!r.read_u32(code)) return false;
-    op = opcode_from_binary(prefix, code);
+    entry = kOpTables.find(prefix, code);
   } else {
-    op = opcode_from_binary(0, prefix);
+    entry = &kOpTables.single[prefix];
     prefix = 0;
   }
-  if (!op) return r.fail_at(out.offset, "illegal opcode " + opcode_hex(prefix, code));
-  const OpInfo& info = op_info(*op);
-  if (!features_.has(info.feature)) {
-    return r.fail_at(out.offset, "illegal opcode " + opcode_hex(prefix, code) + " (" +
-                                     std::string(info.text) + " needs --enable-" +
-                                     std::string(feature_flag(info.feature)) + ")");
+  if (!entry || entry->op == kNoOp) {
+    return r.fail_at(out.offset, "illegal opcode " + opcode_hex(prefix, code));
   }
-  out.op = *op;
-  return read_immediates(out, info);
+  const auto op = static_cast<Opcode>(entry->op);
+  if (!features_.has(entry->feature)) {
+    return r.fail_at(out.offset, "illegal opcode " + opcode_hex(prefix, code) + " (" +
+                                     std::string(op_text(op)) + " needs --enable-" +
+                                     std::string(feature_flag(entry->feature)) + ")");
+  }
+  out.op = op;
+  // The commonest immediates inline; the rest through the general switch.
+  switch (entry->imm) {
+    case ImmKind::None: return true;
+    case ImmKind::LocalIdx:
+    case ImmKind::LabelIdx:
+    case ImmKind::GlobalIdx:
+    case ImmKind::FuncIdx: return r.read_u32(out.index);
+    case ImmKind::I32Const: return r.read_s32(out.i32);
+    default: return read_immediates(out, entry->imm);
+  }
 }
 
 }  // namespace loom

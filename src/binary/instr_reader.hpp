@@ -69,10 +69,10 @@ class InstrReader {
  private:
   bool read_memarg(MemArg& out);
   bool read_memory_index(uint32_t& out);
-  bool read_immediates(Instr& out, const OpInfo& info);
+  bool read_immediates(Instr& out, ImmKind imm);
 
   Reader reader_;
-  const Features& features_;
+  Features features_;  // a copy (one word), so a temporary Features argument cannot dangle
   std::vector<uint32_t> br_targets_;
   std::vector<ValType> select_types_;
 };

@@ -25,6 +25,10 @@ class Reader {
   size_t remaining() const { return data_.size() - pos_; }
   bool at_end() const { return pos_ >= data_.size(); }
   std::span<const uint8_t> data() const { return data_; }
+  // For hot loops (InstrReader): the next unread byte, and consuming `n` bytes already checked
+  // against remaining().
+  const uint8_t* cursor() const { return data_.data() + pos_; }
+  void advance(size_t n) { pos_ += n; }
 
   bool read_u8(uint8_t& out) {
     if (pos_ >= data_.size()) {
@@ -51,6 +55,10 @@ class Reader {
   }
   bool read_u64(uint64_t& out) { return read_leb_unsigned(64, out); }
   bool read_s32(int32_t& out) {
+    if (pos_ < data_.size() && data_[pos_] < 0x80) {  // one byte: sign-extend its 7 bits
+      out = static_cast<int8_t>(data_[pos_++] << 1) >> 1;
+      return true;
+    }
     int64_t v;
     if (!read_leb_signed(32, v)) return false;
     out = static_cast<int32_t>(v);

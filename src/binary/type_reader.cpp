@@ -42,13 +42,15 @@ bool read_heap_type(Reader& r, const Features& f, HeapType& out) {
     out = HeapType::abstract(abs);
     return true;
   }
-  if (!typed_references(f) || (byte & 0x40)) {
-    // A negative s33 that is no known abstract type.
+  if (!typed_references(f) || (byte & 0xc0) == 0x40) {
+    // A negative one-byte s33 that is no known abstract type. (A first byte with the continuation
+    // bit set starts a multi-byte index: 64 is 0xc0 0x00.)
     return r.fail("malformed reference type");
   }
   int64_t index;
+  const size_t at = r.offset();
   if (!r.read_s33(index)) return false;
-  if (index < 0 || index > 0xffffff00ll - 1) return r.fail("malformed reference type");
+  if (index < 0 || index > 0xffffff00ll - 1) return r.fail_at(at, "malformed reference type");
   out = HeapType::index(static_cast<uint32_t>(index));
   return true;
 }
@@ -157,7 +159,7 @@ bool read_block_type(Reader& r, const Features& f, BlockType& out) {
     out.kind = BlockType::Kind::Empty;
     return true;
   }
-  if (byte & 0x40) {  // negative s33 in one byte: a value type
+  if ((byte & 0xc0) == 0x40) {  // a negative s33 in one byte (no continuation bit): a value type
     out.kind = BlockType::Kind::Value;
     return read_val_type(r, f, out.value);
   }

@@ -21,8 +21,12 @@ void append_sleb(std::vector<uint8_t>& out, int64_t v) {
   }
 }
 
-void ByteWriter::uleb(uint64_t v) { append_uleb(*out_, v); }
-void ByteWriter::sleb(int64_t v) { append_sleb(*out_, v); }
+void ByteWriter::uleb(uint64_t v) {
+  append_uleb(*out_, v);
+}
+void ByteWriter::sleb(int64_t v) {
+  append_sleb(*out_, v);
+}
 
 void ByteWriter::fixed_u32(uint32_t v) {
   for (int i = 0; i < 4; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
@@ -37,18 +41,30 @@ namespace {
 // The one-byte code of an abstract heap type (also the shorthand for its nullable reference).
 uint8_t abstract_heap_code(AbsHeap h) {
   switch (h) {
-    case AbsHeap::Func: return 0x70;
-    case AbsHeap::Extern: return 0x6f;
-    case AbsHeap::Any: return 0x6e;
-    case AbsHeap::Eq: return 0x6d;
-    case AbsHeap::I31: return 0x6c;
-    case AbsHeap::Struct: return 0x6b;
-    case AbsHeap::Array: return 0x6a;
-    case AbsHeap::None: return 0x71;
-    case AbsHeap::NoFunc: return 0x73;
-    case AbsHeap::NoExtern: return 0x72;
-    case AbsHeap::Exn: return 0x69;
-    case AbsHeap::NoExn: return 0x74;
+    case AbsHeap::Func:
+      return 0x70;
+    case AbsHeap::Extern:
+      return 0x6f;
+    case AbsHeap::Any:
+      return 0x6e;
+    case AbsHeap::Eq:
+      return 0x6d;
+    case AbsHeap::I31:
+      return 0x6c;
+    case AbsHeap::Struct:
+      return 0x6b;
+    case AbsHeap::Array:
+      return 0x6a;
+    case AbsHeap::None:
+      return 0x71;
+    case AbsHeap::NoFunc:
+      return 0x73;
+    case AbsHeap::NoExtern:
+      return 0x72;
+    case AbsHeap::Exn:
+      return 0x69;
+    case AbsHeap::NoExn:
+      return 0x74;
   }
   return 0x70;
 }
@@ -65,12 +81,24 @@ void ByteWriter::heap_type(HeapType h) {
 
 void ByteWriter::val_type(ValType t) {
   switch (t.kind) {
-    case ValKind::Void: u8(0x40); return;
-    case ValKind::I32: u8(0x7f); return;
-    case ValKind::I64: u8(0x7e); return;
-    case ValKind::F32: u8(0x7d); return;
-    case ValKind::F64: u8(0x7c); return;
-    case ValKind::V128: u8(0x7b); return;
+    case ValKind::Void:
+      u8(0x40);
+      return;
+    case ValKind::I32:
+      u8(0x7f);
+      return;
+    case ValKind::I64:
+      u8(0x7e);
+      return;
+    case ValKind::F32:
+      u8(0x7d);
+      return;
+    case ValKind::F64:
+      u8(0x7c);
+      return;
+    case ValKind::V128:
+      u8(0x7b);
+      return;
     case ValKind::Ref:
       if (t.nullable && !t.heap.is_index()) {
         heap_type(t.heap);  // funcref, externref, ... shorthands
