@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `loom` command line: exit codes and the exact shape of its messages.
+# Usage: cli_test.sh LOOM SOURCE_DIR WORK_DIR
+set -u
+loom=$1 src=$2 work=$3
+mkdir -p "$work"
+passed=0 failed=0
+
+# check NAME EXPECTED_EXIT EXPECTED_OUTPUT_REGEX -- COMMAND...
+check() {
+  local name=$1 want_exit=$2 want_output=$3
+  shift 4
+  local output exit_code
+  output=$("$@" 2>&1)
+  exit_code=$?
+  if [[ $exit_code -eq $want_exit && $output =~ $want_output ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $exit_code (want $want_exit), output:"
+    echo "$output" | head -5
+  fi
+}
+
+# Writes bytes given as \xNN escapes to a file.
+bytes() { printf "$2" >"$work/$1"; }
+
+header='\x00\x61\x73\x6d\x01\x00\x00\x00'
+# (func (result i32) (i32.add (i32.const 1) (f64.const 0)))
+bytes bad_type.wasm "$header"'\x01\x05\x01\x60\x00\x01\x7f\x03\x02\x01\x00\x0a\x10\x01\x0e\x00\x41\x01\x44\x00\x00\x00\x00\x00\x00\x00\x00\x6a\x0b'
+bytes truncated.wasm "$header"'\x01\x05\x01\x60'
+bytes not_wasm.wasm 'hello world'
+bytes empty_module.wasm "$header"
+
+check "valid module" 0 '^$' -- "$loom" validate "$src/examples/fib.wasm"
+check "empty module" 0 '^$' -- "$loom" validate "$work/empty_module.wasm"
+check "type mismatch names offset, function and instruction" 1 \
+  'bad_type.wasm: error at 0x[0-9a-f]+ in func 0: type mismatch: expected i32, got f64 \(i32.add\)' \
+  -- "$loom" validate "$work/bad_type.wasm"
+check "truncated file" 1 'truncated.wasm: error at 0x[0-9a-f]+: length out of bounds: section size 5 but only 2 bytes left' \
+  -- "$loom" validate "$work/truncated.wasm"
+check "not a wasm file" 1 'not_wasm.wasm: error at 0x0: magic header not detected' \
+  -- "$loom" validate "$work/not_wasm.wasm"
+check "missing file" 1 'nope.wasm: cannot open' -- "$loom" validate "$work/nope.wasm"
+check "one line per bad file, good files silent" 1 \
+  '^[^
+]*bad_type.wasm[^
+]*
+[^
+]*not_wasm.wasm[^
+]*$' -- "$loom" validate "$src/examples/fib.wasm" "$work/bad_type.wasm" "$work/not_wasm.wasm"
+check "feature flags exist" 0 '^$' -- "$loom" validate --disable-simd --enable-tail-call "$src/examples/fib.wasm"
+check "unknown flag" 109 'enable-nonsense' -- "$loom" validate --enable-nonsense "$src/examples/fib.wasm"
+
+check "run --invoke prints results" 0 '^12586269025$' -- "$loom" run --invoke fib "$src/examples/fib.wasm" 50
+check "run recursive" 0 '^6765$' -- "$loom" run --invoke fib_recursive "$src/examples/fib.wasm" 20
+check "run without _start" 1 'no exported function "_start"' -- "$loom" run "$src/examples/fib.wasm"
+check "run bad argument" 1 'argument 1 "x" is not a valid i32' -- "$loom" run --invoke fib "$src/examples/fib.wasm" x
+check "run wrong arity" 1 'expects 1 arguments' -- "$loom" run --invoke fib "$src/examples/fib.wasm"
+check "run invalid module" 1 'type mismatch' -- "$loom" run "$work/bad_type.wasm"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
