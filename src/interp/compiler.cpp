@@ -48,6 +48,8 @@ class Compiler {
   // ---- emission ----
   void emit_op(IOp op) {
     last_dst_ = UINT32_MAX;
+    last_op_start_ = here();
+    last_iop_ = op;
     const void* handler = handler_table()[static_cast<size_t>(op)];
     emit_raw(&handler, sizeof handler);
   }
@@ -114,6 +116,7 @@ class Compiler {
   // Copies the top `types.size()` operands to the label's slots and jumps there.
   void emit_branch_copies(const Label& target, std::span<const ValType> types);
   void emit_jump_to(Label& target);
+  void emit_conditional_jump(const Operand& cond, bool when_true);
   void begin_block(Opcode op);
   void end_block();
 
@@ -138,6 +141,8 @@ class Compiler {
   uint32_t max_bytes_ = 0;
   uint32_t last_dst_ = UINT32_MAX;  // code position of the last result operand, if retargetable
   uint32_t last_dst_slot_ = 0;      // ...and the slot it names
+  uint32_t last_op_start_ = 0;      // code position and op of the last emitted instruction
+  IOp last_iop_ = IOp::Count_;
   const FuncType* func_type_ = nullptr;
   Error error_;
 };
@@ -163,6 +168,62 @@ void Compiler::emit_jump_to(Label& target) {
     target.fixups.push_back(here());
     emit_u32(0);
   }
+}
+
+namespace {
+
+// The fused compare-and-jump for an i32 comparison (jumping when it holds, or when it does not).
+IOp fused_compare_jump(IOp compare, bool when_true) {
+  struct Fusion {
+    IOp compare, jump_if_true, jump_if_false;
+  };
+  static constexpr Fusion kFusions[] = {
+      {IOp::I32Eq, IOp::JumpIfI32Eq, IOp::JumpIfI32Ne},
+      {IOp::I32Ne, IOp::JumpIfI32Ne, IOp::JumpIfI32Eq},
+      {IOp::I32LtS, IOp::JumpIfI32LtS, IOp::JumpIfI32GeS},
+      {IOp::I32LtU, IOp::JumpIfI32LtU, IOp::JumpIfI32GeU},
+      {IOp::I32GtS, IOp::JumpIfI32GtS, IOp::JumpIfI32LeS},
+      {IOp::I32GtU, IOp::JumpIfI32GtU, IOp::JumpIfI32LeU},
+      {IOp::I32LeS, IOp::JumpIfI32LeS, IOp::JumpIfI32GtS},
+      {IOp::I32LeU, IOp::JumpIfI32LeU, IOp::JumpIfI32GtU},
+      {IOp::I32GeS, IOp::JumpIfI32GeS, IOp::JumpIfI32LtS},
+      {IOp::I32GeU, IOp::JumpIfI32GeU, IOp::JumpIfI32LtU},
+  };
+  for (const Fusion& f : kFusions) {
+    if (f.compare == compare) return when_true ? f.jump_if_true : f.jump_if_false;
+  }
+  return IOp::Count_;
+}
+
+}  // namespace
+
+// Emits a conditional jump on `cond` without its target operand. When `cond` was computed by the
+// instruction just emitted (an i32 comparison or eqz whose result nothing else reads), that
+// instruction is replaced by one fused compare-and-jump.
+void Compiler::emit_conditional_jump(const Operand& cond, bool when_true) {
+  const bool fresh = cond.alias == kNoAlias && last_dst_ != UINT32_MAX &&
+                     last_dst_slot_ == cond.slot && last_dst_ == last_op_start_ + 8;
+  if (fresh) {
+    uint32_t a, b;
+    std::memcpy(&a, out_.code.data() + last_op_start_ + 12, 4);
+    if (last_iop_ == IOp::I32Eqz) {
+      out_.code.resize(last_op_start_);
+      emit_op(when_true ? IOp::JumpUnless : IOp::JumpIf);
+      emit_u32(a);
+      return;
+    }
+    const IOp fused = fused_compare_jump(last_iop_, when_true);
+    if (fused != IOp::Count_) {
+      std::memcpy(&b, out_.code.data() + last_op_start_ + 16, 4);
+      out_.code.resize(last_op_start_);
+      emit_op(fused);
+      emit_u32(a);
+      emit_u32(b);
+      return;
+    }
+  }
+  emit_op(when_true ? IOp::JumpIf : IOp::JumpUnless);
+  emit_u32(cond.source());
 }
 
 void Compiler::begin_block(Opcode op) {
@@ -296,8 +357,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       }
       const Operand cond = pop();
       materialize_from(0);
-      emit_op(IOp::JumpUnless);
-      emit_u32(cond.source());
+      emit_conditional_jump(cond, false);
       const uint32_t fix = here();
       emit_u32(0);
       begin_block(instr.op);
@@ -356,12 +416,10 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       materialize_from(stack_.size() - types.size());
       const bool in_place = stack_.size() - types.size() == target.entry;
       if (in_place) {
-        emit_op(IOp::JumpIf);
-        emit_u32(cond.source());
+        emit_conditional_jump(cond, true);
         emit_jump_to(target);
       } else {
-        emit_op(IOp::JumpUnless);
-        emit_u32(cond.source());
+        emit_conditional_jump(cond, false);
         const uint32_t skip = here();
         emit_u32(0);
         emit_branch_copies(target, types);

@@ -11,6 +11,7 @@
 #include "interp/compiler.hpp"
 #include "interp/handlers.hpp"
 #include "interp/numeric.hpp"
+#include "interp/simd.hpp"
 #include "runtime/instance.hpp"
 
 namespace loom::interp {
@@ -173,6 +174,8 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #define LOAD(Name, TR, TM) CONST32(Name)
 #define STORE(Name, TV, TM) CONST32(Name)
 #include "interp/scalar_ops.inc"
+#define LOOM_SIMD_REGISTER
+#include "interp/simd_ops.inc"
 #define LOOM_IOP(Name) CONST32(Name)
 #include "interp/iops.def"
 #undef CONST32
@@ -225,7 +228,9 @@ enter:
     DISPATCH();
   }
   {
-    const CompiledFunction* target = self->compiled_or_error(*callee, trap_text);
+    const CompiledFunction* target = callee->code
+                                          ? static_cast<const CompiledFunction*>(callee->code)
+                                          : self->compiled_or_error(*callee, trap_text);
     if (!target) {
       trap_kind = TrapKind::HostError;
       goto trap;
@@ -268,6 +273,9 @@ enter:
               wr<TM>(mem_base + ea, static_cast<TM>(rd<TV>(S(1)))); NEXT(16); }
 #include "interp/scalar_ops.inc"
 
+  // ---- SIMD instructions (simd_ops.inc) ----
+#include "interp/simd_ops.inc"
+
   // ---- internal operations (iops.def) ----
 L_Copy64: wr<u64>(S(0), rd<u64>(S(1))); NEXT(8);
 L_Copy128: std::memmove(S(0), S(1), 16); NEXT(8);
@@ -280,6 +288,16 @@ L_JumpIf:
 L_JumpUnless:
   if (!rd<u32>(S(0))) { pc = code->code.data() + U32(1); DISPATCH(); }
   NEXT(8);
+L_JumpIfI32Eq: if (rd<u32>(S(0)) == rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32Ne: if (rd<u32>(S(0)) != rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32LtS: if (rd<i32>(S(0)) < rd<i32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32LtU: if (rd<u32>(S(0)) < rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32GtS: if (rd<i32>(S(0)) > rd<i32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32GtU: if (rd<u32>(S(0)) > rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32LeS: if (rd<i32>(S(0)) <= rd<i32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32LeU: if (rd<u32>(S(0)) <= rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32GeS: if (rd<i32>(S(0)) >= rd<i32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
+L_JumpIfI32GeU: if (rd<u32>(S(0)) >= rd<u32>(S(1))) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12);
 L_JumpTable: {
   const u32 count = U32(1);
   const u32 index = std::min(rd<u32>(S(0)), count);
