@@ -1,5 +1,6 @@
 // libFuzzer target for the text format: any input must parse or fail cleanly. A module that parses
-// must survive encode -> decode -> print -> parse -> encode with the same bytes.
+// must survive encode -> decode -> print (flat and folded) -> parse -> encode with the same
+// bytes.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -18,9 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto bytes = loom::encode_module(*module);
   auto decoded = loom::decode_module(bytes, loom::Features::all());
   if (!decoded) return 0;  // e.g. limits or offsets a binary cannot hold
-  auto printed = loom::print_module(*decoded);
-  if (!printed) return 0;
-  auto reparsed = loom::parse_wat(*printed, loom::Features::all());
-  if (!reparsed || loom::encode_module(*reparsed) != bytes) std::abort();
+  for (bool folded : {false, true}) {
+    loom::PrintOptions options;
+    options.folded = folded;
+    auto printed = loom::print_module(*decoded, options);
+    if (!printed) return 0;
+    auto reparsed = loom::parse_wat(*printed, loom::Features::all());
+    if (!reparsed || loom::encode_module(*reparsed) != bytes) std::abort();
+  }
   return 0;
 }

@@ -7,7 +7,7 @@
 #define EXPORT
 #endif
 
-static volatile uint32_t input_n = 35;  // volatile: the compiler cannot fold the answer
+static volatile uint32_t input_n = 37;  // volatile: the compiler cannot fold the answer
 
 __attribute__((noinline)) static uint32_t fib(uint32_t n) {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);

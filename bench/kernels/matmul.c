@@ -8,7 +8,7 @@
 #endif
 
 #define N 160
-#define REPS 36
+#define REPS 72
 
 static volatile uint32_t seed_v = 12345;
 static double A[N][N], B[N][N], C[N][N];

@@ -7,7 +7,7 @@
 #define EXPORT
 #endif
 
-#define STEPS 1000000
+#define STEPS 2000000
 #define NB 5
 
 static volatile uint32_t steps_v = STEPS;

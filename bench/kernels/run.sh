@@ -10,7 +10,8 @@
 # Usage (from anywhere; after ./scripts/build.sh, Loom is build/loom):
 #     bash bench/kernels/run.sh [KERNEL...]          # default: every kernel
 # Environment:
-#     LOOM=build/loom          Loom binary (relative paths are taken from the current directory)
+#     LOOM=build/loom          Loom binary (relative paths are taken from the current directory);
+#                              it is copied into BUILD first unless LOOM_SNAPSHOT=0
 #     BUILD=build/bench-kernels  output folder for binaries, outputs and the log
 #     RUNS=3                   best-of-N wall time per cell
 #     TIMEOUT=300              seconds per run; a run that exceeds it is reported as "timeout"
@@ -97,6 +98,17 @@ for e in $ENGINES; do
   esac
 done
 in_engines() { [[ " $ENGINES " == *" $1 "* ]]; }
+
+# Run a private copy of the Loom binary, so a rebuild of build/loom during the (long) run neither
+# breaks it ("Permission denied" while the linker writes the file) nor mixes two builds' timings.
+loom_label=$LOOM
+if ((available[loom] == 1)) && [[ "${LOOM_SNAPSHOT:-1}" == 1 ]]; then
+  if ! { cp "$LOOM" "$BUILD/loom.snapshot" && "$BUILD/loom.snapshot" --help >/dev/null 2>&1; }; then
+    die "cannot copy or run $LOOM"
+  fi
+  loom_label="$LOOM (copied to $BUILD/loom.snapshot at $(date +%H:%M:%S))"
+  LOOM="$BUILD/loom.snapshot"
+fi
 
 engine_cmd() {  # engine kernel -> sets cmd array
   local e=$1 k=$2
@@ -223,7 +235,7 @@ done
 
 echo
 if [[ "$MEASURE" == cpu ]]; then what="user+system CPU"; else what="wall-clock"; fi
-echo "best of $RUNS $what seconds per process (timeout ${TIMEOUT}s); loom: $LOOM"
+echo "best of $RUNS $what seconds per process (timeout ${TIMEOUT}s); loom: $loom_label"
 declare -A width
 for c in "${columns[@]}"; do
   width[$c]=${#c}

@@ -10,6 +10,8 @@ namespace loom::cli {
 void add_validate_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_wast_command(CLI::App& app);
+void add_wat2wasm_command(CLI::App& app);
+void add_print_command(CLI::App& app);
 
 // --enable-<feature> / --disable-<feature> flags for every entry of features.def.
 void add_feature_flags(CLI::App& command, Features& features);

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   loom::cli::add_run_command(app);
   loom::cli::add_validate_command(app);
   loom::cli::add_wast_command(app);
+  loom::cli::add_wat2wasm_command(app);
+  loom::cli::add_print_command(app);
   CLI11_PARSE(app, argc, argv);
   return loom::cli::exit_code();
 }

@@ -41,7 +41,8 @@ int run_print(const PrintCommandOptions& options) {
     std::fwrite(text->data(), 1, text->size(), stdout);
     return 0;
   }
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(options.output.c_str(), "wb"), &std::fclose);
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(options.output.c_str(), "wb"),
+                                             &std::fclose);
   if (!file || std::fwrite(text->data(), 1, text->size(), file.get()) != text->size()) {
     std::fprintf(stderr, "%s: cannot write output\n", options.output.c_str());
     return 1;

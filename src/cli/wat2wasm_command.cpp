@@ -57,7 +57,8 @@ int run_wat2wasm(const Wat2WasmOptions& options) {
   }
   EncodeOptions encode;
   encode.write_names = !options.no_names;
-  const std::string output = options.output.empty() ? default_output(options.input) : options.output;
+  const std::string output =
+      options.output.empty() ? default_output(options.input) : options.output;
   if (!write_output(output, encode_module(*module, encode))) {
     std::fprintf(stderr, "%s: cannot write output\n", output.c_str());
     return 1;
@@ -72,7 +73,8 @@ void add_wat2wasm_command(CLI::App& app) {
   CLI::App* command =
       app.add_subcommand("wat2wasm", "Convert the WebAssembly text format to a binary module");
   command->add_option("file", options->input, "Text module (.wat)")->required();
-  command->add_option("-o,--output", options->output, "Output file (default: FILE.wasm; - for stdout)");
+  command->add_option("-o,--output", options->output,
+                      "Output file (default: FILE.wasm; - for stdout)");
   command->add_flag("--no-check", options->no_check, "Do not validate the module");
   command->add_flag("--no-names", options->no_names, "Do not write a name section for $ids");
   add_feature_flags(*command, options->features);

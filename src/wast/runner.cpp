@@ -73,7 +73,7 @@ class Runner {
     Result<Module> module =
         wm.kind == WastModule::Kind::Binary
             ? decode_module(std::span<const uint8_t>(wm.binary), options_.features)
-            : parse_wat(wm.text, options_.features);
+            : text::parse_wat(wm.text, options_.features, text::TextOrigin{wm.line, wm.col});
     if (!module) {
       if (module.error().kind == ErrorKind::Other) module.error().kind = ErrorKind::Malformed;
       return module;

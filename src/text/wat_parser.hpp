@@ -1,0 +1,174 @@
+// Internal: the WAT module parser shared by wat_*.cpp. Two passes over the tokens of one module:
+// scan() registers every field's index and $id (so references may point forward) and parses the
+// explicit type definitions; fields() then parses each field in order, encoding code to bytes.
+// Everything returns bool; the first error is kept in error_ (as binary/reader.hpp does).
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "binary/writer.hpp"
+#include "ir/features.hpp"
+#include "ir/module.hpp"
+#include "ir/opcode.hpp"
+#include "text/lexer.hpp"
+
+namespace loom::text {
+
+enum class Space : uint8_t { Func, Table, Memory, Global, Type, Elem, Data, Count_ };
+
+// Heterogeneous lookup: ids are looked up by string_view without building a std::string.
+struct IdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct IndexSpace {
+  std::unordered_map<std::string, uint32_t, IdHash, std::equal_to<>> ids;
+  uint32_t count = 0;
+};
+
+// A parsed `(type x)? (param ...)* (result ...)*`.
+struct TypeUse {
+  std::optional<uint32_t> index;
+  bool has_inline = false;
+  FuncType sig;
+  std::vector<std::string_view> param_names;  // one per param ("" when unnamed)
+};
+
+class WatParser {
+ public:
+  WatParser(const TokenList& tokens, size_t begin, size_t end, const Features& features)
+      : t_(tokens), pos_(begin), end_(end), features_(features) {}
+
+  bool parse_module();
+  Module take_module() { return std::move(m_); }
+  Error take_error() { return std::move(error_); }
+
+ private:
+  // --- cursor (wat_parser.cpp) ---
+  // Lookahead past the end reads the final Eof token.
+  const Token& tok(size_t i) const { return t_[std::min(i, t_.size() - 1)]; }
+  const Token& cur() const { return t_[pos_]; }
+  bool at_rparen() const { return cur().kind == TokenKind::RParen; }
+  bool is_keyword(std::string_view kw, size_t at) const {
+    return tok(at).kind == TokenKind::Keyword && tok(at).text == kw;
+  }
+  bool is_keyword(std::string_view kw) const { return is_keyword(kw, pos_); }
+  // True when tokens[at] is '(' followed by keyword `kw`.
+  bool is_lparen_kw(std::string_view kw, size_t at) const {
+    return tok(at).kind == TokenKind::LParen && is_keyword(kw, at + 1);
+  }
+  bool is_lparen_kw(std::string_view kw) const { return is_lparen_kw(kw, pos_); }
+  bool fail(const Token& at, std::string message);
+  bool fail(std::string message) { return fail(cur(), std::move(message)); }
+  bool unexpected() { return fail("unexpected token"); }
+  bool expect_lparen_kw(std::string_view kw);
+  bool expect_rparen();
+  bool expect_keyword(std::string_view kw);
+  std::optional<std::string_view> opt_id();
+  bool parse_string(std::string& out);
+  bool parse_name(std::string& out);  // a string that must be valid UTF-8
+  bool parse_u32(uint32_t& out);
+  bool parse_u64(uint64_t& out);
+  bool is_index_token() const {
+    return cur().kind == TokenKind::Number || cur().kind == TokenKind::Id;
+  }
+
+  // --- index spaces ---
+  IndexSpace& space(Space s) { return spaces_[static_cast<size_t>(s)]; }
+  bool bind_id(Space s, std::optional<std::string_view> id, uint32_t index, const Token& at);
+  bool parse_index(Space s, uint32_t& out);
+  bool parse_opt_index(Space s, uint32_t& out);  // absent -> 0
+
+  // --- types (wat_types.cpp) ---
+  bool parse_val_type(ValType& out);
+  bool parse_ref_type(ValType& out);
+  bool parse_heap_type(HeapType& out);
+  bool is_val_type_start() const;
+  bool parse_limits(Limits& out);
+  bool parse_table_type(TableType& out);
+  bool parse_memory_type(MemoryType& out);
+  bool parse_global_type(GlobalType& out);
+  bool parse_func_type(FuncType& out);  // `(func (param)* (result)*)`
+  bool parse_param_results(TypeUse& use, bool allow_names);
+  bool parse_typeuse(TypeUse& use, bool allow_names);
+  uint32_t find_or_add_type(const FuncType& sig);
+  void add_type(FuncType sig);
+  static std::string signature_key(const FuncType& sig);
+  bool resolve_typeuse(TypeUse& use, const Token& at, uint32_t& index);
+  const FuncType* type_at(uint32_t index) const {
+    return index < m_.types.size() ? &m_.types[index] : nullptr;
+  }
+
+  // --- pass 1 (wat_scan.cpp) ---
+  bool scan();
+  bool scan_field(size_t open);
+  bool scan_import_or_def(Space s, size_t open, bool& is_import);
+
+  // --- pass 2 (wat_fields.cpp) ---
+  bool parse_fields();
+  bool parse_field(size_t open);
+  bool parse_import();
+  bool parse_inline_exports(ExternKind kind, uint32_t index);
+  bool parse_inline_import(Import& imp);
+  bool parse_func();
+  bool parse_locals(const TypeUse& use, const Token& at, FunctionBody& body, NameMap& names);
+  bool parse_table();
+  bool parse_memory();
+  bool parse_global();
+  bool parse_export();
+  bool parse_start();
+  bool parse_elem();
+  bool parse_data();
+  bool parse_elem_items(ElemSegment& seg, bool indices);
+  bool parse_offset(ConstExpr& out);
+  bool parse_data_strings(ByteRange& out);
+  void finish_names();
+
+  // --- instructions (wat_instr.cpp, wat_immediates.cpp) ---
+  // Parses instructions from pos_ up to (not including) token `end`, appending their encoding to
+  // `out`. Folded and plain forms nest through an explicit frame stack.
+  bool parse_instrs(size_t end, std::vector<uint8_t>& out);
+  bool parse_const_expr(size_t end, ConstExpr& out);
+  bool parse_block_header(Opcode op, std::vector<uint8_t>& out, std::string_view& label);
+  bool parse_block_type(std::vector<uint8_t>& out);
+  bool parse_plain_op(const Token& op_token, std::vector<uint8_t>& out);
+  bool parse_immediates(Opcode op, const Token& op_token, std::vector<uint8_t>& out);
+  bool parse_label_index(uint32_t& out);
+  bool parse_local_index(uint32_t& out);
+  bool parse_memarg(const OpInfo& info, std::vector<uint8_t>& out);
+  bool parse_lane(std::vector<uint8_t>& out);
+  bool parse_v128_const(std::vector<uint8_t>& out);
+  bool parse_int_literal(unsigned bits, uint64_t& out);
+  bool parse_float_literal(bool is64, uint64_t& out);
+
+  const TokenList& t_;
+  size_t pos_;
+  size_t end_;
+  const Features& features_;
+  Module m_;
+  Error error_;
+  bool failed_ = false;
+
+  IndexSpace spaces_[static_cast<size_t>(Space::Count_)];
+  std::vector<size_t> fields_;  // token index of each field's '('
+  bool seen_definition_ = false;
+  bool uses_data_index_ = false;  // memory.init / data.drop need the data count section
+  size_t field_close_ = 0;        // the ')' of the field being parsed
+  size_t field_end() const { return field_close_; }
+  std::optional<std::string_view> module_id_;
+  std::vector<std::pair<uint32_t, std::string>> func_ids_;
+  std::unordered_map<std::string, uint32_t> type_index_;  // signature_key -> first type index
+
+  // Per function body.
+  std::unordered_map<std::string_view, uint32_t> locals_;
+  std::vector<std::string_view> labels_;  // innermost last; "" for unnamed labels
+};
+
+}  // namespace loom::text
