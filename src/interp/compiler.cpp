@@ -23,6 +23,8 @@ struct Operand {
   ValType type;
   uint32_t slot;                // its canonical slot (byte offset in the frame)
   uint32_t alias = kNoAlias;    // while != kNoAlias the value still lives in this local's slot
+  bool is_const = false;        // a scalar constant not yet written anywhere (`bits`)
+  uint64_t bits = 0;
   uint32_t source() const { return alias != kNoAlias ? alias : slot; }
 };
 
@@ -80,10 +82,34 @@ class Compiler {
     if (slot + width(t) > max_bytes_) max_bytes_ = slot + width(t);
     return slot;
   }
+  // Pops an operand whose value an instruction will read from a slot: a deferred constant is
+  // written to its slot first.
   Operand pop() {
+    materialize_const(stack_.back());
+    return pop_deferred();
+  }
+  // Pops without writing a deferred constant (the caller handles `is_const`).
+  Operand pop_deferred() {
     Operand o = stack_.back();
     stack_.pop_back();
     return o;
+  }
+  void materialize_const(Operand& o) {
+    if (!o.is_const) return;
+    emit_const(o.slot, o.bits);
+    o.is_const = false;
+  }
+  void emit_const(uint32_t dst, uint64_t bits) {
+    emit_op(IOp::Const64);
+    emit_dst(dst);
+    const uint32_t dst_pos = last_dst_;
+    emit_u64(bits);
+    last_dst_ = dst_pos;
+  }
+  // Writes operand `o` into `dst` (a constant directly, otherwise a copy from where it lives).
+  void copy_operand(uint32_t dst, const Operand& o) {
+    if (o.is_const) emit_const(dst, o.bits);
+    else copy(dst, o.source(), o.type);
   }
   void copy(uint32_t dst, uint32_t src, ValType t) {
     if (dst == src) return;
@@ -92,6 +118,7 @@ class Compiler {
     emit_u32(src);
   }
   void materialize(Operand& o) {
+    materialize_const(o);
     if (o.alias == kNoAlias) return;
     copy(o.slot, o.alias, o.type);
     o.alias = kNoAlias;
@@ -155,7 +182,7 @@ void Compiler::emit_branch_copies(const Label& target, std::span<const ValType> 
   uint32_t dst = slot_of_index(target.entry);
   for (size_t i = 0; i < n; ++i) {
     const Operand& o = stack_[from + i];
-    copy(dst, o.source(), o.type);
+    copy_operand(dst, o);
     dst += width(o.type);
   }
 }
@@ -195,6 +222,71 @@ IOp fused_compare_jump(IOp compare, bool when_true) {
   return IOp::Count_;
 }
 
+// The variant of a binary operation that takes its second operand as an immediate.
+IOp immediate_form(Opcode op) {
+  struct Form {
+    Opcode op;
+    IOp with_immediate;
+  };
+  static constexpr Form kForms[] = {
+      {Opcode::I32Add, IOp::I32AddImm},
+      {Opcode::I32Sub, IOp::I32SubImm},
+      {Opcode::I32Mul, IOp::I32MulImm},
+      {Opcode::I32And, IOp::I32AndImm},
+      {Opcode::I32Or, IOp::I32OrImm},
+      {Opcode::I32Xor, IOp::I32XorImm},
+      {Opcode::I32Shl, IOp::I32ShlImm},
+      {Opcode::I32ShrS, IOp::I32ShrSImm},
+      {Opcode::I32ShrU, IOp::I32ShrUImm},
+      {Opcode::I32Eq, IOp::I32EqImm},
+      {Opcode::I32Ne, IOp::I32NeImm},
+      {Opcode::I32LtS, IOp::I32LtSImm},
+      {Opcode::I32LtU, IOp::I32LtUImm},
+      {Opcode::I32GtS, IOp::I32GtSImm},
+      {Opcode::I32GtU, IOp::I32GtUImm},
+      {Opcode::I32LeS, IOp::I32LeSImm},
+      {Opcode::I32LeU, IOp::I32LeUImm},
+      {Opcode::I32GeS, IOp::I32GeSImm},
+      {Opcode::I32GeU, IOp::I32GeUImm},
+      {Opcode::I64Add, IOp::I64AddImm},
+      {Opcode::I64Sub, IOp::I64SubImm},
+      {Opcode::I64Mul, IOp::I64MulImm},
+      {Opcode::I64And, IOp::I64AndImm},
+      {Opcode::I64Or, IOp::I64OrImm},
+      {Opcode::I64Xor, IOp::I64XorImm},
+      {Opcode::I64Shl, IOp::I64ShlImm},
+      {Opcode::I64ShrS, IOp::I64ShrSImm},
+      {Opcode::I64ShrU, IOp::I64ShrUImm},
+  };
+  for (const Form& f : kForms) {
+    if (f.op == op) return f.with_immediate;
+  }
+  return IOp::Count_;
+}
+
+// The fused compare-with-constant-and-jump for an i32 comparison with an immediate.
+IOp fused_compare_imm_jump(IOp compare, bool when_true) {
+  struct Fusion {
+    IOp compare, jump_if_true, jump_if_false;
+  };
+  static constexpr Fusion kFusions[] = {
+      {IOp::I32EqImm, IOp::JumpIfI32EqImm, IOp::JumpIfI32NeImm},
+      {IOp::I32NeImm, IOp::JumpIfI32NeImm, IOp::JumpIfI32EqImm},
+      {IOp::I32LtSImm, IOp::JumpIfI32LtSImm, IOp::JumpIfI32GeSImm},
+      {IOp::I32LtUImm, IOp::JumpIfI32LtUImm, IOp::JumpIfI32GeUImm},
+      {IOp::I32GtSImm, IOp::JumpIfI32GtSImm, IOp::JumpIfI32LeSImm},
+      {IOp::I32GtUImm, IOp::JumpIfI32GtUImm, IOp::JumpIfI32LeUImm},
+      {IOp::I32LeSImm, IOp::JumpIfI32LeSImm, IOp::JumpIfI32GtSImm},
+      {IOp::I32LeUImm, IOp::JumpIfI32LeUImm, IOp::JumpIfI32GtUImm},
+      {IOp::I32GeSImm, IOp::JumpIfI32GeSImm, IOp::JumpIfI32LtSImm},
+      {IOp::I32GeUImm, IOp::JumpIfI32GeUImm, IOp::JumpIfI32LtUImm},
+  };
+  for (const Fusion& f : kFusions) {
+    if (f.compare == compare) return when_true ? f.jump_if_true : f.jump_if_false;
+  }
+  return IOp::Count_;
+}
+
 }  // namespace
 
 // Emits a conditional jump on `cond` without its target operand. When `cond` was computed by the
@@ -210,6 +302,15 @@ void Compiler::emit_conditional_jump(const Operand& cond, bool when_true) {
       out_.code.resize(last_op_start_);
       emit_op(when_true ? IOp::JumpUnless : IOp::JumpIf);
       emit_u32(a);
+      return;
+    }
+    const IOp fused_imm = fused_compare_imm_jump(last_iop_, when_true);
+    if (fused_imm != IOp::Count_) {
+      std::memcpy(&b, out_.code.data() + last_op_start_ + 16, 4);  // the immediate
+      out_.code.resize(last_op_start_);
+      emit_op(fused_imm);
+      emit_u32(a);
+      emit_u32(b);
       return;
     }
     const IOp fused = fused_compare_jump(last_iop_, when_true);
@@ -267,6 +368,40 @@ void Compiler::end_block() {
 }
 
 void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
+  // Scalar constants are deferred: the instruction that uses one may take it as an immediate.
+  switch (instr.op) {
+    case Opcode::I32Const:
+    case Opcode::F32Const:
+    case Opcode::I64Const:
+    case Opcode::F64Const: {
+      push(info.result);
+      Operand& o = stack_.back();
+      o.is_const = true;
+      o.bits = instr.op == Opcode::I32Const   ? static_cast<uint32_t>(instr.i32)
+               : instr.op == Opcode::F32Const ? instr.f32_bits
+               : instr.op == Opcode::I64Const ? static_cast<uint64_t>(instr.i64)
+                                              : instr.f64_bits;
+      return;
+    }
+    default:
+      break;
+  }
+  const bool binary = info.param2 != ValKind::Void && info.param3 == ValKind::Void;
+  if (binary && stack_.back().is_const && !stack_[stack_.size() - 2].is_const) {
+    const IOp with_immediate = immediate_form(instr.op);
+    if (with_immediate != IOp::Count_) {
+      const Operand b = pop_deferred();
+      const Operand a = pop();
+      emit_op(with_immediate);
+      emit_dst(push(info.result));
+      const uint32_t dst_pos = last_dst_;
+      emit_u32(a.source());
+      if (info.param1 == ValKind::I64) emit_u64(b.bits);
+      else emit_u32(static_cast<uint32_t>(b.bits));
+      last_dst_ = dst_pos;
+      return;
+    }
+  }
   const ValKind params[3] = {info.param1, info.param2, info.param3};
   int n = 0;
   while (n < 3 && params[n] != ValKind::Void) ++n;
@@ -294,7 +429,13 @@ void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
 void Compiler::set_local(uint32_t local, bool tee) {
   const uint32_t slot = local_slot(local);
   const ValType type = local_types_[local];
-  Operand value = pop();
+  Operand value = pop_deferred();
+  if (value.is_const) {
+    materialize_aliases_of(slot);
+    emit_const(slot, value.bits);
+    if (tee) stack_.push_back(value);  // still a constant
+    return;
+  }
   bool other_aliases = false;
   for (const Operand& o : stack_) other_aliases |= o.alias == slot;
   // Retarget: the instruction that produced `value` writes the local directly.
@@ -318,7 +459,7 @@ void Compiler::emit_return() {
   uint32_t dst = 0;
   for (size_t i = 0; i < n; ++i) {
     const Operand& o = stack_[from + i];
-    copy(dst, o.source(), o.type);
+    copy_operand(dst, o);
     dst += width(o.type);
   }
   emit_op(IOp::ReturnOp);
@@ -400,7 +541,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       mark_dead();
       return true;
     case Opcode::Nop: return true;
-    case Opcode::Drop: pop(); return true;
+    case Opcode::Drop: pop_deferred(); return true;
     case Opcode::Br: {
       Label& target = label(instr.index);
       emit_branch_copies(target, target.op == Opcode::Loop ? target.params : target.results);

@@ -173,6 +173,9 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #define TRUNC(Name, TI, TF) CONST32(Name)
 #define LOAD(Name, TR, TM) CONST32(Name)
 #define STORE(Name, TV, TM) CONST32(Name)
+#define BINOP_IMM32(Name, T, expr) CONST32(Name)
+#define BINOP_IMM64(Name, T, expr) CONST32(Name)
+#define JUMP_IF_IMM32(Name, expr) CONST32(Name)
 #include "interp/scalar_ops.inc"
 #define LOOM_SIMD_REGISTER
 #include "interp/simd_ops.inc"
@@ -186,6 +189,9 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #undef TRUNC
 #undef LOAD
 #undef STORE
+#undef BINOP_IMM32
+#undef BINOP_IMM64
+#undef JUMP_IF_IMM32
     return std::nullopt;
   }
 
@@ -271,6 +277,15 @@ enter:
   L_##Name: { const u64 ea = u64{rd<u32>(S(0))} + rd<u64>(pc + 16); \
               if (ea + sizeof(TM) > mem_size) { TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
               wr<TM>(mem_base + ea, static_cast<TM>(rd<TV>(S(1)))); NEXT(16); }
+#define BINOP_IMM32(Name, T, expr) \
+  L_##Name: { const u32 a = rd<u32>(S(1)); const u32 b = U32(2); \
+              wr<T>(S(0), static_cast<T>(expr)); NEXT(12); }
+#define BINOP_IMM64(Name, T, expr) \
+  L_##Name: { const u64 a = rd<u64>(S(1)); const u64 b = rd<u64>(pc + 16); \
+              wr<T>(S(0), static_cast<T>(expr)); NEXT(16); }
+#define JUMP_IF_IMM32(Name, expr) \
+  L_##Name: { const u32 a = rd<u32>(S(0)); const u32 b = U32(1); \
+              if (expr) { pc = code->code.data() + U32(2); DISPATCH(); } NEXT(12); }
 #include "interp/scalar_ops.inc"
 
   // ---- SIMD instructions (simd_ops.inc) ----
@@ -453,5 +468,8 @@ trap: {
 #undef TRUNC
 #undef LOAD
 #undef STORE
+#undef BINOP_IMM32
+#undef BINOP_IMM64
+#undef JUMP_IF_IMM32
 
 }  // namespace loom::interp
