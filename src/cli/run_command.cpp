@@ -110,12 +110,17 @@ int run_module(const RunOptions& options) {
   }
   if (auto trap = interpreter.call(func, args, results)) {
     std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap->message.c_str());
-    for (size_t i = 0; i < trap->backtrace.size(); ++i) {
+    // Deep recursion leaves up to 100,000 frames: show the innermost ones only.
+    constexpr size_t kMaxFrames = 64;
+    for (size_t i = 0; i < trap->backtrace.size() && i < kMaxFrames; ++i) {
       const TrapFrame& frame = trap->backtrace[i];
       std::fprintf(stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
                    frame.func_name.empty()
                        ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
                        : frame.func_name.c_str());
+    }
+    if (trap->backtrace.size() > kMaxFrames) {
+      std::fprintf(stderr, "  ... %zu more frames\n", trap->backtrace.size() - kMaxFrames);
     }
     return 134;  // as wasmtime: abort-like exit status for a trap
   }

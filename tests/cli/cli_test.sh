@@ -59,5 +59,21 @@ check "run bad argument" 1 'argument 1 "x" is not a valid i32' -- "$loom" run --
 check "run wrong arity" 1 'expects 1 arguments' -- "$loom" run --invoke fib "$src/examples/fib.wasm"
 check "run invalid module" 1 'type mismatch' -- "$loom" run "$work/bad_type.wasm"
 
+trap_wat='(module
+  (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func $outer (export "go") (param i32) (result i32) (call $inner (local.get 0)))
+  (func $recurse (export "recurse") (result i32) (call $recurse)))'
+echo "$trap_wat" >"$work/trap.wat"
+check "wat2wasm" 0 '^$' -- "$loom" wat2wasm "$work/trap.wat" -o "$work/trap.wasm"
+check "trap message and named backtrace" 134 \
+  'error: wasm trap: integer divide by zero
+wasm backtrace:
+  0: 0x[0-9a-f]+ - inner
+  1: 0x[0-9a-f]+ - outer' -- "$loom" run --invoke go "$work/trap.wasm" 0
+check "deep recursion traps, backtrace is capped" 134 \
+  'call stack exhausted.*  63: 0x[0-9a-f]+ - recurse
+  \.\.\. [0-9]+ more frames' -- "$loom" run --invoke recurse "$work/trap.wasm"
+check "print round trip" 0 'func \$inner' -- "$loom" print "$work/trap.wasm"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
