@@ -531,7 +531,18 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   if (dead()) return true;
 
   if (info.simple) {
+    const bool other_memory = (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) &&
+                              instr.mem.memory != 0;
+    // Loads and stores address the cached memory 0; another memory is switched in around them.
+    if (other_memory) {
+      emit_op(IOp::UseMemory);
+      emit_u32(instr.mem.memory);
+    }
     translate_simple(instr, info);
+    if (other_memory) {  // (this also ends retargeting: the result stays in its slot)
+      emit_op(IOp::UseMemory);
+      emit_u32(0);
+    }
     return true;
   }
   switch (instr.op) {

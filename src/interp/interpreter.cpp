@@ -355,6 +355,12 @@ L_GlobalGet64: wr<u64>(S(0), inst->globals[U32(1)]->value.u64); NEXT(8);
 L_GlobalGet128: std::memcpy(S(0), &inst->globals[U32(1)]->value, 16); NEXT(8);
 L_GlobalSet64: inst->globals[U32(1)]->value.u64 = rd<u64>(S(0)); NEXT(8);
 L_GlobalSet128: std::memcpy(&inst->globals[U32(1)]->value, S(0), 16); NEXT(8);
+L_UseMemory: {
+  MemoryInst& memory = *inst->memories[U32(0)];
+  mem_base = memory.base();
+  mem_size = memory.size_bytes();
+  NEXT(4);
+}
 L_MemorySizeOp: wr<u32>(S(0), static_cast<u32>(inst->memories[U32(1)]->pages())); NEXT(8);
 L_MemoryGrowOp:
   wr<u32>(S(0), static_cast<u32>(inst->memories[U32(2)]->grow(rd<u32>(S(1)))));

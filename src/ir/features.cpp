@@ -13,6 +13,16 @@ Features Features::all() {
   return f;
 }
 
+Features Features::wasm20() {
+  Features f;
+  for (Feature later : {Feature::TailCall, Feature::ExtendedConst, Feature::MultiMemory,
+                        Feature::Memory64, Feature::Exceptions, Feature::FunctionReferences,
+                        Feature::Gc, Feature::RelaxedSimd, Feature::Threads}) {
+    f.set(later, false);
+  }
+  return f;
+}
+
 std::string_view feature_flag(Feature f) {
   switch (f) {
 #define LOOM_FEATURE(Name, flag, on) \

@@ -17,6 +17,8 @@ class Features {
   // The default set: WebAssembly 2.0.
   Features();
   static Features all();
+  // Exactly WebAssembly 2.0: every 3.0 feature off (for tests of 2.0 rules).
+  static Features wasm20();
   bool has(Feature f) const { return (bits_ >> static_cast<unsigned>(f)) & 1u; }
   void set(Feature f, bool on) {
     if (on) bits_ |= uint64_t{1} << static_cast<unsigned>(f);

@@ -49,7 +49,7 @@ Decoded decode_ok(const std::vector<uint8_t>& bytes, const Features& features = 
 }
 
 void expect_error(const std::vector<uint8_t>& bytes, const std::string& message, size_t offset,
-                  const Features& features = Features()) {
+                  const Features& features = Features::wasm20()) {
   SCOPED_TRACE(::testing::PrintToString(bytes));
   Decoded d = decode_one(bytes, features);
   ASSERT_FALSE(d.ok) << "decoded as " << op_text(d.instr.op);
@@ -60,7 +60,7 @@ void expect_error(const std::vector<uint8_t>& bytes, const std::string& message,
 }
 
 Features with(Feature f) {
-  Features features;
+  Features features = Features::wasm20();
   features.set(f, true);
   return features;
 }
@@ -465,7 +465,7 @@ TEST(InstrReaderImmediates, MemArgs) {
   EXPECT_EQ(d.instr.mem.memory, 3u);
   EXPECT_EQ(d.instr.mem.offset, 16u);
   // Without it the flags are just a (too large) alignment, left for the validator to reject.
-  Decoded plain = decode_one(indexed, Features());
+  Decoded plain = decode_one(indexed, Features::wasm20());
   ASSERT_TRUE(plain.ok);
   EXPECT_EQ(plain.instr.mem.align, 0x42u);
   EXPECT_EQ(plain.consumed, 3u);

@@ -31,12 +31,12 @@ const Bytes kEnd{0x0b};
 const Bytes kF64Zero{0x44, 0, 0, 0, 0, 0, 0, 0, 0};
 
 Features with(Feature feature) {
-  Features f;
+  Features f = Features::wasm20();
   f.set(feature, true);
   return f;
 }
 
-Status check(const Bytes& wasm, const Features& features = Features()) {
+Status check(const Bytes& wasm, const Features& features = Features::wasm20()) {
   Result<Module> module = decode_module(wasm, features);
   if (!module) {
     ADD_FAILURE() << "decode failed: " << module.error().to_string();
@@ -45,7 +45,7 @@ Status check(const Bytes& wasm, const Features& features = Features()) {
   return validate_module(*module, features);
 }
 
-void expect_valid(const Bytes& wasm, const Features& features = Features()) {
+void expect_valid(const Bytes& wasm, const Features& features = Features::wasm20()) {
   Status status = check(wasm, features);
   EXPECT_TRUE(status.ok()) << status.error().to_string();
 }
@@ -53,7 +53,7 @@ void expect_valid(const Bytes& wasm, const Features& features = Features()) {
 // Expects a validation error containing `message` with an offset inside the module (or just past
 // its end, where a missing `end` was expected).
 Error expect_invalid(const Bytes& wasm, std::string_view message,
-                     const Features& features = Features()) {
+                     const Features& features = Features::wasm20()) {
   Status status = check(wasm, features);
   if (status.ok()) {
     ADD_FAILURE() << "expected \"" << message << "\", but the module validated";
