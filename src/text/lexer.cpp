@@ -1,5 +1,6 @@
 #include "text/lexer.hpp"
 
+#include <array>
 #include <cstdio>
 #include <span>
 
@@ -8,38 +9,18 @@
 namespace loom::text {
 namespace {
 
+// idchar: 0-9 a-z A-Z and ! # $ % & ' * + - . / : < = > ? @ \\ ^ _ ` | ~
+constexpr std::array<bool, 256> kIdChar = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (char c : std::string_view("!#$%&'*+-./:<=>?@\\^_`|~")) table[static_cast<uint8_t>(c)] = true;
+  return table;
+}();
+
 bool is_idchar(char c) {
-  if (c >= '0' && c <= '9') return true;
-  if (c >= 'a' && c <= 'z') return true;
-  if (c >= 'A' && c <= 'Z') return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '/':
-    case ':':
-    case '<':
-    case '=':
-    case '>':
-    case '?':
-    case '@':
-    case '\\':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+  return kIdChar[static_cast<uint8_t>(c)];
 }
 
 int hex_value(char c) {
@@ -83,300 +64,307 @@ std::string printable(char c) {
   return buf;
 }
 
-class Lexer {
- public:
-  Lexer(std::string_view src, TextOrigin origin)
-      : src_(src), line_(origin.line), line_start_col_(origin.col) {}
+TokenKind classify(std::string_view run) {
+  const char c = run[0];
+  if (c >= 'a' && c <= 'z') return TokenKind::Keyword;
+  if ((c >= '0' && c <= '9') || c == '+' || c == '-') return TokenKind::Number;
+  if (c == '$' && run.size() > 1) return TokenKind::Id;
+  return TokenKind::Reserved;
+}
 
-  Result<TokenList> run() {
-    std::vector<uint32_t> open;  // indices of unmatched '(' tokens
-    for (;;) {
-      if (!skip_space_and_comments()) return take_error();
-      if (pos_ >= src_.size()) break;
-      const size_t start = pos_;
-      const char c = src_[pos_];
-      Token tok;
-      tok.line = line_;
-      tok.col = col();
-      if (c == '(' && peek(1) == '@') {
-        if (!skip_annotation()) return take_error();
+}  // namespace
+
+uint32_t Lexer::col() const {
+  return static_cast<uint32_t>(state_.pos - state_.line_begin) +
+         (state_.line == first_line_ ? first_col_ : 1);
+}
+
+Token Lexer::here() const {
+  Token at;
+  at.line = state_.line;
+  at.col = col();
+  return at;
+}
+
+bool Lexer::is_separator(char c) const {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' ||
+         (c == ';' && peek(1) == ';');
+}
+
+bool Lexer::next(TokenList& out) {
+  Token tok;
+  if (!lex(tok, out)) return false;
+  out.tokens.push_back(tok);
+  return true;
+}
+
+bool Lexer::lex(Token& tok, TokenList& out) {
+  for (;;) {
+    if (!skip_space_and_comments()) return false;
+    tok = here();
+    if (state_.pos >= src_.size()) {
+      tok.kind = TokenKind::Eof;
+      return true;
+    }
+    const size_t start = state_.pos;
+    const char c = src_[start];
+    if (c == '(') {
+      if (peek(1) == '@') {
+        if (!skip_annotation()) return false;
         continue;
       }
-      if (c == '(') {
-        ++pos_;
-        tok.kind = TokenKind::LParen;
-        open.push_back(static_cast<uint32_t>(out_.tokens.size()));
-      } else if (c == ')') {
-        ++pos_;
-        tok.kind = TokenKind::RParen;
-        if (open.empty()) return fail(tok, "unexpected ')': no matching '('");
-        out_.tokens[open.back()].match = static_cast<uint32_t>(out_.tokens.size());
+      ++state_.pos;
+      tok.kind = TokenKind::LParen;
+      tok.text = src_.substr(start, 1);
+      return true;
+    }
+    if (c == ')') {
+      ++state_.pos;
+      tok.kind = TokenKind::RParen;
+      tok.text = src_.substr(start, 1);
+      return true;
+    }
+    if (c == '"' || (c == '$' && peek(1) == '"')) {
+      tok.kind = c == '"' ? TokenKind::String : TokenKind::Id;
+      if (c == '$') ++state_.pos;
+      std::string value;
+      if (!read_string(value)) return false;
+      if (c == '$' && value.empty()) return fail(tok, "empty identifier");
+      tok.value = static_cast<uint32_t>(out.strings.size());
+      out.strings.push_back(std::move(value));
+    } else if (is_idchar(c)) {
+      size_t pos = start + 1;
+      while (pos < src_.size() && is_idchar(src_[pos])) ++pos;
+      state_.pos = pos;
+      tok.kind = classify(src_.substr(start, pos - start));
+    } else {
+      return fail(tok, "unexpected character '" + printable(c) + "'");
+    }
+    // A token must end at a space, a paren, a comment or the end of input; anything glued on
+    // (`"a""b"`, `1"x"`, `$x"y"`) makes the whole run one reserved token.
+    if (state_.pos < src_.size() && !is_separator(src_[state_.pos])) {
+      if (!swallow_reserved()) return false;
+      tok.kind = TokenKind::Reserved;
+    }
+    tok.text = src_.substr(start, state_.pos - start);
+    return true;
+  }
+}
+
+bool Lexer::next_group(TokenList& out, size_t max_depth) {
+  const size_t first = out.tokens.size();
+  if (!next(out)) return false;
+  if (out.tokens[first].kind != TokenKind::LParen) return true;
+  // The unmatched '(' tokens: index in `out` (kNotKept when nested too deep) and position.
+  constexpr uint32_t kNotKept = UINT32_MAX;
+  struct Open {
+    uint32_t index;
+    Token at;
+  };
+  std::vector<Open> open(1, Open{static_cast<uint32_t>(first), out.tokens[first]});
+  Token tok;
+  while (!open.empty()) {
+    if (!lex(tok, out)) return false;
+    const auto index = static_cast<uint32_t>(out.tokens.size());
+    bool keep = open.size() <= max_depth;
+    switch (tok.kind) {
+      case TokenKind::LParen:
+        open.push_back(Open{keep ? index : kNotKept, tok});
+        break;
+      case TokenKind::RParen:
+        if (open.back().index != kNotKept) out.tokens[open.back().index].match = index;
         open.pop_back();
-      } else if (c == '"') {
-        tok.kind = TokenKind::String;
-        if (!read_string(tok)) return take_error();
-      } else if (c == '$' && peek(1) == '"') {
-        ++pos_;
-        tok.kind = TokenKind::Id;
-        if (!read_string(tok)) return take_error();
-        if (out_.strings[tok.value].empty()) return fail(tok, "empty identifier");
-      } else if (is_idchar(c)) {
-        while (pos_ < src_.size() && is_idchar(src_[pos_])) ++pos_;
-        tok.kind = classify(src_.substr(start, pos_ - start));
-      } else {
-        return fail(tok, "unexpected character '" + printable(c) + "'");
-      }
-      // A token must end at a space, a paren, a comment or the end of input; anything glued on
-      // (`"a""b"`, `1"x"`, `$x"y"`) makes the whole run one reserved token.
-      if (tok.kind != TokenKind::LParen && tok.kind != TokenKind::RParen && pos_ < src_.size() &&
-          !is_separator(src_[pos_])) {
-        if (!swallow_reserved()) return take_error();
-        tok.kind = TokenKind::Reserved;
-      }
-      tok.text = src_.substr(start, pos_ - start);
-      out_.tokens.push_back(tok);
-    }
-    if (!open.empty()) {
-      return fail(out_.tokens[open.back()], "unclosed '(': missing ')'");  // at the open paren
-    }
-    Token eof;
-    eof.kind = TokenKind::Eof;
-    eof.line = line_;
-    eof.col = col();
-    out_.tokens.push_back(eof);
-    return std::move(out_);
-  }
-
- private:
-  char peek(size_t ahead) const { return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0'; }
-  uint32_t col() const {
-    return static_cast<uint32_t>(pos_ - line_begin_) + (line_ == first_line_ ? line_start_col_ : 1);
-  }
-  bool is_separator(char c) const {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' ||
-           (c == ';' && peek(1) == ';');
-  }
-
-  static TokenKind classify(std::string_view run) {
-    const char c = run[0];
-    if (c >= 'a' && c <= 'z') return TokenKind::Keyword;
-    if ((c >= '0' && c <= '9') || c == '+' || c == '-') return TokenKind::Number;
-    if (c == '$' && run.size() > 1) return TokenKind::Id;
-    return TokenKind::Reserved;
-  }
-
-  void newline() {
-    ++line_;
-    line_begin_ = pos_;
-  }
-
-  bool skip_space_and_comments() {
-    while (pos_ < src_.size()) {
-      const char c = src_[pos_];
-      if (c == '\n') {
-        ++pos_;
-        newline();
-      } else if (c == ' ' || c == '\t' || c == '\r') {
-        ++pos_;
-      } else if (c == ';' && peek(1) == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
-      } else if (c == '(' && peek(1) == ';') {
-        if (!skip_block_comment()) return false;
-      } else {
+        keep = open.size() <= max_depth;  // kept when its '(' was
         break;
-      }
-    }
-    return true;
-  }
-
-  // Block comments nest; a depth counter (not recursion) tracks them.
-  bool skip_block_comment() {
-    Token at;
-    at.line = line_;
-    at.col = col();
-    size_t depth = 0;
-    while (pos_ < src_.size()) {
-      const char c = src_[pos_];
-      if (c == '(' && peek(1) == ';') {
-        ++depth;
-        pos_ += 2;
-      } else if (c == ';' && peek(1) == ')') {
-        pos_ += 2;
-        if (--depth == 0) return true;
-      } else {
-        ++pos_;
-        if (c == '\n') newline();
-      }
-    }
-    return fail_bool(at, "unclosed block comment");
-  }
-
-  // Annotations `(@id ...)` are skipped with their balanced contents (strings and comments inside
-  // are honoured so a ')' in them does not end the annotation).
-  bool skip_annotation() {
-    Token at;
-    at.line = line_;
-    at.col = col();
-    at.text = src_.substr(pos_, 2);
-    size_t depth = 0;
-    while (pos_ < src_.size()) {
-      const char c = src_[pos_];
-      if (c == '"') {
-        Token s;
-        if (!read_string(s)) return false;
-        continue;
-      }
-      if ((c == ';' && peek(1) == ';') || (c == '(' && peek(1) == ';')) {
-        if (!skip_space_and_comments()) return false;
-        continue;
-      }
-      ++pos_;
-      if (c == '\n') newline();
-      if (c == '(') ++depth;
-      if (c == ')' && --depth == 0) return true;
-    }
-    return fail_bool(at, "unclosed annotation");
-  }
-
-  bool swallow_reserved() {
-    while (pos_ < src_.size() && !is_separator(src_[pos_])) {
-      if (src_[pos_] == '"') {
-        Token s;
-        if (!read_string(s)) return false;
-      } else {
-        ++pos_;
-      }
-    }
-    return true;
-  }
-
-  // Reads "..." at pos_, decoding escapes into a new TokenList::strings entry.
-  bool read_string(Token& tok) {
-    Token at;
-    at.line = line_;
-    at.col = col();
-    std::string value;
-    ++pos_;  // opening quote
-    for (;;) {
-      if (pos_ >= src_.size()) return fail_bool(at, "unclosed string");
-      const char c = src_[pos_];
-      if (c == '"') {
-        ++pos_;
-        break;
-      }
-      const auto u = static_cast<uint8_t>(c);
-      if (u < 0x20 || u == 0x7f) {
-        at.col = col();
-        at.line = line_;
-        return fail_bool(at, "illegal control character in string");
-      }
-      if (c != '\\') {
-        const size_t len = utf8_sequence_length(src_.substr(pos_));
-        if (len == 0) return fail_bool(at, "malformed UTF-8 encoding in string");
-        value.append(src_.substr(pos_, len));
-        pos_ += len;
-        continue;
-      }
-      if (!read_escape(value)) return false;
-    }
-    tok.value = static_cast<uint32_t>(out_.strings.size());
-    out_.strings.push_back(std::move(value));
-    return true;
-  }
-
-  bool read_escape(std::string& value) {
-    Token at;
-    at.line = line_;
-    at.col = col();
-    const char e = peek(1);
-    pos_ += 2;
-    switch (e) {
-      case 't':
-        value += '\t';
-        return true;
-      case 'n':
-        value += '\n';
-        return true;
-      case 'r':
-        value += '\r';
-        return true;
-      case '"':
-        value += '"';
-        return true;
-      case '\'':
-        value += '\'';
-        return true;
-      case '\\':
-        value += '\\';
-        return true;
-      case 'u':
-        return read_unicode_escape(value, at);
+      case TokenKind::Eof:
+        return fail(open.back().at, "unclosed '(': missing ')'");  // at the open paren
       default:
         break;
     }
-    const int hi = hex_value(e), lo = hex_value(peek(0));
-    if (hi < 0 || lo < 0) return fail_bool(at, "illegal escape in string");
-    ++pos_;
-    value += static_cast<char>(hi * 16 + lo);
-    return true;
+    if (keep) out.tokens.push_back(tok);
   }
+  return true;
+}
 
-  // \u{hexnum}: a Unicode scalar value (no surrogates, at most 0x10FFFF).
-  bool read_unicode_escape(std::string& value, const Token& at) {
-    if (peek(0) != '{') return fail_bool(at, "illegal escape in string");
-    ++pos_;
-    uint32_t cp = 0;
-    bool any = false, last_underscore = false;
-    while (pos_ < src_.size() && src_[pos_] != '}') {
-      const char c = src_[pos_++];
-      if (c == '_' && any && !last_underscore) {
-        last_underscore = true;
-        continue;
-      }
-      const int h = hex_value(c);
-      if (h < 0) return fail_bool(at, "illegal escape in string");
-      cp = cp * 16 + static_cast<uint32_t>(h);
-      if (cp > 0x10ffff) return fail_bool(at, "code point out of range in string escape");
-      any = true;
-      last_underscore = false;
+bool Lexer::skip_space_and_comments() {
+  while (state_.pos < src_.size()) {
+    const char c = src_[state_.pos];
+    if (c == '\n') {
+      ++state_.pos;
+      newline();
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      ++state_.pos;
+    } else if (c == ';' && peek(1) == ';') {
+      const size_t eol = src_.find('\n', state_.pos);
+      state_.pos = eol == std::string_view::npos ? src_.size() : eol;
+    } else if (c == '(' && peek(1) == ';') {
+      if (!skip_block_comment()) return false;
+    } else {
+      break;
     }
-    if (pos_ >= src_.size() || !any || last_underscore) {
-      return fail_bool(at, "illegal escape in string");
+  }
+  return true;
+}
+
+// Block comments nest; a depth counter (not recursion) tracks them.
+bool Lexer::skip_block_comment() {
+  const Token at = here();
+  size_t depth = 0;
+  while (state_.pos < src_.size()) {
+    const char c = src_[state_.pos];
+    if (c == '(' && peek(1) == ';') {
+      ++depth;
+      state_.pos += 2;
+    } else if (c == ';' && peek(1) == ')') {
+      state_.pos += 2;
+      if (--depth == 0) return true;
+    } else {
+      ++state_.pos;
+      if (c == '\n') newline();
     }
-    ++pos_;  // '}'
-    if (cp >= 0xd800 && cp < 0xe000) return fail_bool(at, "surrogate code point in string escape");
-    append_utf8(value, cp);
-    return true;
   }
+  return fail(at, "unclosed block comment");
+}
 
-  // Lexical errors point at a position; `at` carries the line and column.
-  bool fail_bool(const Token& at, std::string message) {
-    if (!failed_) {
-      error_.message = std::move(message);
-      error_.line = at.line;
-      error_.col = at.col;
-      failed_ = true;
+// Annotations `(@id ...)` are skipped with their balanced contents (strings and comments inside
+// are honoured so a ')' in them does not end the annotation).
+bool Lexer::skip_annotation() {
+  Token at = here();
+  at.text = src_.substr(state_.pos, 2);
+  size_t depth = 0;
+  while (state_.pos < src_.size()) {
+    const char c = src_[state_.pos];
+    if (c == '"') {
+      std::string ignored;
+      if (!read_string(ignored)) return false;
+      continue;
     }
-    return false;
+    if ((c == ';' && peek(1) == ';') || (c == '(' && peek(1) == ';')) {
+      if (!skip_space_and_comments()) return false;
+      continue;
+    }
+    ++state_.pos;
+    if (c == '\n') newline();
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return true;
   }
-  Result<TokenList> fail(const Token& at, std::string message) {
-    fail_bool(at, std::move(message));
-    return take_error();
+  return fail(at, "unclosed annotation");
+}
+
+bool Lexer::swallow_reserved() {
+  while (state_.pos < src_.size() && !is_separator(src_[state_.pos])) {
+    if (src_[state_.pos] == '"') {
+      std::string ignored;
+      if (!read_string(ignored)) return false;
+    } else {
+      ++state_.pos;
+    }
   }
-  Result<TokenList> take_error() { return std::move(error_); }
+  return true;
+}
 
-  std::string_view src_;
-  size_t pos_ = 0;
-  uint32_t line_;
-  const uint32_t first_line_ = line_;
-  size_t line_begin_ = 0;
-  uint32_t line_start_col_;
-  TokenList out_;
-  bool failed_ = false;
-  Error error_;
-};
+// Reads "..." at the current position, decoding escapes into `value`.
+bool Lexer::read_string(std::string& value) {
+  Token at = here();
+  ++state_.pos;  // opening quote
+  for (;;) {
+    if (state_.pos >= src_.size()) return fail(at, "unclosed string");
+    const char c = src_[state_.pos];
+    if (c == '"') {
+      ++state_.pos;
+      return true;
+    }
+    const auto u = static_cast<uint8_t>(c);
+    if (u < 0x20 || u == 0x7f) return fail(here(), "illegal control character in string");
+    if (c == '\\') {
+      if (!read_escape(value)) return false;
+      continue;
+    }
+    if (u < 0x80) {
+      value += c;
+      ++state_.pos;
+      continue;
+    }
+    const size_t len = utf8_sequence_length(src_.substr(state_.pos));
+    if (len == 0) return fail(at, "malformed UTF-8 encoding in string");
+    value.append(src_.substr(state_.pos, len));
+    state_.pos += len;
+  }
+}
 
-}  // namespace
+bool Lexer::read_escape(std::string& value) {
+  const Token at = here();
+  const char e = peek(1);
+  state_.pos += 2;
+  switch (e) {
+    case 't':
+      value += '\t';
+      return true;
+    case 'n':
+      value += '\n';
+      return true;
+    case 'r':
+      value += '\r';
+      return true;
+    case '"':
+      value += '"';
+      return true;
+    case '\'':
+      value += '\'';
+      return true;
+    case '\\':
+      value += '\\';
+      return true;
+    case 'u':
+      return read_unicode_escape(value, at);
+    default:
+      break;
+  }
+  const int hi = hex_value(e), lo = hex_value(peek(0));
+  if (hi < 0 || lo < 0) return fail(at, "illegal escape in string");
+  ++state_.pos;
+  value += static_cast<char>(hi * 16 + lo);
+  return true;
+}
+
+// \u{hexnum}: a Unicode scalar value (no surrogates, at most 0x10FFFF).
+bool Lexer::read_unicode_escape(std::string& value, const Token& at) {
+  if (peek(0) != '{') return fail(at, "illegal escape in string");
+  ++state_.pos;
+  uint32_t cp = 0;
+  bool any = false, last_underscore = false;
+  while (state_.pos < src_.size() && src_[state_.pos] != '}') {
+    const char c = src_[state_.pos++];
+    if (c == '_' && any && !last_underscore) {
+      last_underscore = true;
+      continue;
+    }
+    const int h = hex_value(c);
+    if (h < 0) return fail(at, "illegal escape in string");
+    cp = cp * 16 + static_cast<uint32_t>(h);
+    if (cp > 0x10ffff) return fail(at, "code point out of range in string escape");
+    any = true;
+    last_underscore = false;
+  }
+  if (state_.pos >= src_.size() || !any || last_underscore) {
+    return fail(at, "illegal escape in string");
+  }
+  ++state_.pos;  // '}'
+  if (cp >= 0xd800 && cp < 0xe000) return fail(at, "surrogate code point in string escape");
+  append_utf8(value, cp);
+  return true;
+}
+
+// Lexical errors point at a position; `at` carries the line and column.
+bool Lexer::fail(const Token& at, std::string message) {
+  if (!failed_) {
+    error_.message = std::move(message);
+    error_.line = at.line;
+    error_.col = at.col;
+    failed_ = true;
+  }
+  return false;
+}
 
 Error error_at(const Token& t, std::string message) {
   Error e;
@@ -395,7 +383,31 @@ Error error_at(const Token& t, std::string message) {
 }
 
 Result<TokenList> tokenize(std::string_view source, TextOrigin origin) {
-  return Lexer(source, origin).run();
+  Lexer lexer(source, origin);
+  TokenList out;
+  out.tokens.reserve(source.size() / 4 + 16);
+  std::vector<uint32_t> open;  // indices of unmatched '(' tokens
+  for (;;) {
+    const auto index = static_cast<uint32_t>(out.tokens.size());
+    if (!lexer.next(out)) return lexer.error();
+    const Token& tok = out.tokens[index];
+    if (tok.kind == TokenKind::Eof) break;
+    if (tok.kind == TokenKind::LParen) {
+      open.push_back(index);
+    } else if (tok.kind == TokenKind::RParen) {
+      if (open.empty()) {
+        lexer.fail(tok, "unexpected ')': no matching '('");
+        return lexer.error();
+      }
+      out.tokens[open.back()].match = index;
+      open.pop_back();
+    }
+  }
+  if (!open.empty()) {
+    lexer.fail(out.tokens[open.back()], "unclosed '(': missing ')'");  // at the open paren
+    return lexer.error();
+  }
+  return out;
 }
 
 }  // namespace loom::text

@@ -5,17 +5,21 @@
 namespace loom {
 namespace text {
 
+// The text of tokens [begin, end) is parsed again (the parser lexes one field at a time).
 Result<Module> parse_wat_tokens(const TokenList& tokens, size_t begin, size_t end,
                                 const Features& features) {
-  WatParser parser(tokens, begin, end, features);
-  if (!parser.parse_module()) return parser.take_error();
-  return parser.take_module();
+  if (begin >= end) return parse_wat(std::string_view(), features, TextOrigin{});
+  const Token& first = tokens[begin];
+  const Token& last = tokens[end - 1];
+  const char* const text_end = last.text.data() + last.text.size();
+  const std::string_view text(first.text.data(), static_cast<size_t>(text_end - first.text.data()));
+  return parse_wat(text, features, TextOrigin{first.line, first.col});
 }
 
 Result<Module> parse_wat(std::string_view text, const Features& features, TextOrigin origin) {
-  auto tokens = tokenize(text, origin);
-  if (!tokens) return tokens.error();
-  return parse_wat_tokens(*tokens, 0, tokens->size() - 1, features);
+  WatParser parser(text, origin, features);
+  if (!parser.parse_module()) return parser.take_error();
+  return parser.take_module();
 }
 
 }  // namespace text

@@ -19,12 +19,23 @@ std::optional<uint32_t> single_ref_func(std::span<const uint8_t> bytes) {
 
 }  // namespace
 
+// Lexes again the field that pass 1 found at `at`.
+bool WatParser::lex_field(const LexState& at) {
+  clear_tokens();
+  lexer_.restore(at);
+  if (!lexer_.next_group(tokens_)) return lex_failed();
+  end_tokens();
+  return true;
+}
+
 bool WatParser::parse_fields() {
-  for (size_t open : fields_) {
-    pos_ = open + 1;
-    field_close_ = t_[open].match;
-    if (!parse_field(open)) return false;
-    if (pos_ != t_[open].match + 1) return fail("unexpected token");
+  m_.bytes.reserve(text_size_ / 8);  // code is roughly a tenth of its text
+  for (const LexState& at : fields_) {
+    if (!lex_field(at)) return false;
+    pos_ = 1;
+    field_close_ = t_[0].match;
+    if (!parse_field(0)) return false;
+    if (pos_ != t_[0].match + 1) return fail("unexpected token");
   }
   if (uses_data_index_) m_.data_count = static_cast<uint32_t>(m_.datas.size());
   finish_names();
@@ -453,7 +464,7 @@ bool WatParser::parse_data() {
 void WatParser::finish_names() {
   if (module_id_) {
     m_.names.has_module = true;
-    m_.names.module = std::string(*module_id_);
+    m_.names.module = *module_id_;
   }
   std::sort(func_ids_.begin(), func_ids_.end());
   m_.names.functions = std::move(func_ids_);

@@ -10,9 +10,11 @@
 namespace loom::text {
 namespace {
 
-const std::unordered_map<std::string_view, Opcode>& opcodes_by_name() {
-  static const std::unordered_map<std::string_view, Opcode> table = [] {
-    std::unordered_map<std::string_view, Opcode> map;
+using OpcodeMap = std::unordered_map<std::string_view, Opcode, IdHash>;
+
+const OpcodeMap& opcodes_by_name() {
+  static const OpcodeMap table = [] {
+    OpcodeMap map;
     for (size_t i = 0; i < kOpcodeCount; ++i) {
       const auto op = static_cast<Opcode>(i);
       map.emplace(op_text(op), op);  // the first entry wins: `select` maps to untyped select

@@ -23,9 +23,9 @@ struct Frame {
   bool in_else = false;                       // Plain if: after `else`
   bool seen_then = false, seen_else = false;  // FoldedIf
   size_t close = 0;                           // folded frames: index of the closing ')'
-  std::vector<uint8_t> pending;               // FoldedOp: the op; FoldedIf: `if bt`
-  std::string_view label;                     // FoldedIf: pushed once `(then` starts
-  size_t else_end = 0;  // output size just after an `else` opcode (to drop an empty else)
+  size_t pending = 0;      // FoldedOp: the op, FoldedIf: `if bt`, from here in the pending stack
+  std::string_view label;  // FoldedIf: pushed once `(then` starts
+  size_t else_end = 0;     // output size just after an `else` opcode (to drop an empty else)
 };
 
 Frame make_frame(FrameKind kind, size_t close, Opcode op = Opcode::Nop) {
@@ -95,9 +95,13 @@ bool WatParser::parse_block_type(std::vector<uint8_t>& out) {
 
 bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
   std::vector<Frame> frames(1);
-  // Operands are emitted in order; only a folded operator (and `if bt`) waits for its ')'.
-  auto emit = [&](const std::vector<uint8_t>& bytes) {
-    out.insert(out.end(), bytes.begin(), bytes.end());
+  // Operands are emitted in order; only a folded operator (and `if bt`) waits for its ')'. Their
+  // bytes wait on one stack (frames close in reverse order), so folding allocates nothing per op.
+  std::vector<uint8_t>& pending = pending_bytes_;
+  pending.clear();
+  auto emit = [&](size_t from) {
+    out.insert(out.end(), pending.begin() + static_cast<std::ptrdiff_t>(from), pending.end());
+    pending.resize(from);
   };
   for (;;) {
     Frame& top = frames.back();
@@ -164,7 +168,8 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
         f.close = close;
         if (op == Opcode::If) {
           f.kind = FrameKind::FoldedIf;
-          if (!parse_block_header(op, f.pending, f.label)) return false;
+          f.pending = pending.size();
+          if (!parse_block_header(op, pending, f.label)) return false;
         } else {
           f.kind = FrameKind::FoldedBlock;
           std::string_view label;
@@ -177,7 +182,8 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
       Frame f;
       f.kind = FrameKind::FoldedOp;
       f.close = close;
-      if (!parse_plain_op(kw, f.pending)) return false;
+      f.pending = pending.size();
+      if (!parse_plain_op(kw, pending)) return false;
       frames.push_back(std::move(f));
       continue;
     }

@@ -1,6 +1,8 @@
-// Internal: the WAT module parser shared by wat_*.cpp. Two passes over the tokens of one module:
-// scan() registers every field's index and $id (so references may point forward) and parses the
-// explicit type definitions; fields() then parses each field in order, encoding code to bytes.
+// Internal: the WAT module parser shared by wat_*.cpp. Two passes over the fields of one module:
+// scan() lexes the whole text, registers every field's index and $id (so references may point
+// forward) and parses the explicit type definitions; parse_fields() then parses each field in
+// order, encoding code to bytes. Each pass lexes one field at a time into a reused TokenList
+// (token indices below are into that list), so memory stays proportional to the largest field.
 // Everything returns bool; the first error is kept in error_ (as binary/reader.hpp does).
 #pragma once
 #include <algorithm>
@@ -22,10 +24,15 @@ namespace loom::text {
 
 enum class Space : uint8_t { Func, Table, Memory, Global, Type, Elem, Data, Count_ };
 
-// Heterogeneous lookup: ids are looked up by string_view without building a std::string.
+// Heterogeneous lookup: ids are looked up by string_view without building a std::string. FNV-1a:
+// ids and instruction names are short, so a simple byte loop beats a general string hash.
 struct IdHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const {
+    uint64_t h = 14695981039346656037ull;
+    for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+    return static_cast<size_t>(h);
+  }
 };
 
 struct IndexSpace {
@@ -43,8 +50,8 @@ struct TypeUse {
 
 class WatParser {
  public:
-  WatParser(const TokenList& tokens, size_t begin, size_t end, const Features& features)
-      : t_(tokens), pos_(begin), end_(end), features_(features) {}
+  WatParser(std::string_view text, TextOrigin origin, const Features& features)
+      : lexer_(text, origin), text_size_(text.size()), features_(features) {}
 
   bool parse_module();
   Module take_module() { return std::move(m_); }
@@ -108,11 +115,18 @@ class WatParser {
 
   // --- pass 1 (wat_scan.cpp) ---
   bool scan();
+  bool scan_module();
+  bool scan_top_level(bool& scan_ok);
+  void scan_group(const LexState& at, bool& scan_ok);
+  bool lex_failed();
+  void clear_tokens();
+  void end_tokens();  // appends an Eof token after the field's tokens
   bool scan_field(size_t open);
   bool scan_import_or_def(Space s, size_t open, bool& is_import);
 
   // --- pass 2 (wat_fields.cpp) ---
   bool parse_fields();
+  bool lex_field(const LexState& at);
   bool parse_field(size_t open);
   bool parse_import();
   bool parse_inline_exports(ExternKind kind, uint32_t index);
@@ -148,26 +162,29 @@ class WatParser {
   bool parse_int_literal(unsigned bits, uint64_t& out);
   bool parse_float_literal(bool is64, uint64_t& out);
 
-  const TokenList& t_;
-  size_t pos_;
-  size_t end_;
+  Lexer lexer_;
+  size_t text_size_;
+  TokenList tokens_;  // the field being scanned or parsed, then an Eof token
+  const TokenList& t_ = tokens_;
+  size_t pos_ = 0;
   const Features& features_;
   Module m_;
   Error error_;
   bool failed_ = false;
 
   IndexSpace spaces_[static_cast<size_t>(Space::Count_)];
-  std::vector<size_t> fields_;  // token index of each field's '('
+  std::vector<LexState> fields_;  // where each field's '(' starts
   bool seen_definition_ = false;
   bool uses_data_index_ = false;  // memory.init / data.drop need the data count section
   size_t field_close_ = 0;        // the ')' of the field being parsed
   size_t field_end() const { return field_close_; }
-  std::optional<std::string_view> module_id_;
+  std::optional<std::string> module_id_;
   std::vector<std::pair<uint32_t, std::string>> func_ids_;
   std::unordered_map<std::string, uint32_t> type_index_;  // signature_key -> first type index
 
   // Per function body.
-  std::unordered_map<std::string_view, uint32_t> locals_;
+  std::vector<uint8_t> pending_bytes_;  // parse_instrs: folded operators waiting for their ')'
+  std::unordered_map<std::string_view, uint32_t, IdHash> locals_;
   std::vector<std::string_view> labels_;  // innermost last; "" for unnamed labels
 };
 

@@ -6,27 +6,115 @@
 namespace loom::text {
 
 bool WatParser::parse_module() {
-  // `(module $id? field*)` or bare fields.
-  if (is_lparen_kw("module") && t_[pos_].match + 1u == end_) {
-    end_ = t_[pos_].match;
-    pos_ += 2;
-    module_id_ = opt_id();
-  }
   if (!scan()) return false;
   return parse_fields();
 }
 
+bool WatParser::lex_failed() {
+  failed_ = true;
+  error_ = lexer_.error();  // a lexical error wins over a syntax error in an earlier field
+  return false;
+}
+
+void WatParser::clear_tokens() {
+  tokens_.tokens.clear();
+  tokens_.strings.clear();
+}
+
+void WatParser::end_tokens() {
+  Token eof = tokens_.tokens.back();
+  eof.kind = TokenKind::Eof;
+  eof.text = {};
+  tokens_.tokens.push_back(eof);
+}
+
+// Pass 1 keeps only the tokens of a field that it looks at: the field's own and those of its
+// direct children (`(export "x")`, `(import ...)`, `(elem ...)`), not function bodies.
+constexpr size_t kScanDepth = 2;
+
+// Pass 1 lexes all of the text, so that, as when the whole file was tokenized before parsing, a
+// lexical error anywhere is reported rather than a pass-1 error in an earlier field.
 bool WatParser::scan() {
-  const size_t start = pos_;
-  while (pos_ < end_) {
-    if (cur().kind != TokenKind::LParen) return fail("unexpected token, expected a module field");
-    const size_t open = pos_;
-    fields_.push_back(open);
-    if (!scan_field(open)) return false;
-    pos_ = t_[open].match + 1;
+  const LexState start = lexer_.state();
+  clear_tokens();
+  if (!lexer_.next(tokens_)) return lex_failed();
+  if (t_[0].kind == TokenKind::LParen) {
+    if (!lexer_.next(tokens_)) return lex_failed();
+    if (is_keyword("module", 1)) return scan_module();
   }
-  pos_ = start;
-  return true;
+  lexer_.restore(start);
+  bool scan_ok = true;
+  return scan_top_level(scan_ok) && scan_ok;
+}
+
+// After `(module`: `$id? field* )`, which must be all of the text; otherwise the text is a
+// sequence of bare fields, the first of which, `(module ...)`, is not a module field.
+bool WatParser::scan_module() {
+  const Token open = t_[0], module_kw = t_[1];
+  const LexState after_kw = lexer_.state();
+  clear_tokens();
+  if (!lexer_.next(tokens_)) return lex_failed();
+  if (t_[0].kind == TokenKind::Id) {
+    module_id_ = std::string(t_.id_name(t_[0]));
+  } else {
+    lexer_.restore(after_kw);
+  }
+  bool scan_ok = true;
+  for (;;) {
+    const LexState at = lexer_.state();
+    clear_tokens();
+    if (!lexer_.next_group(tokens_, kScanDepth)) return lex_failed();
+    if (t_[0].kind == TokenKind::RParen) break;
+    if (t_[0].kind == TokenKind::Eof) {
+      lexer_.fail(open, "unclosed '(': missing ')'");
+      return lex_failed();
+    }
+    scan_group(at, scan_ok);
+  }
+  const LexState after_module = lexer_.state();
+  clear_tokens();
+  if (!lexer_.next(tokens_)) return lex_failed();
+  if (t_[0].kind == TokenKind::Eof) return scan_ok;
+  lexer_.restore(after_module);
+  bool ignored = false;
+  if (!scan_top_level(ignored)) return false;
+  failed_ = false;  // this error comes first
+  return fail(module_kw, "unknown module field");
+}
+
+// Lexes s-expressions up to the end of the text, scanning each as a module field while scan_ok.
+bool WatParser::scan_top_level(bool& scan_ok) {
+  for (;;) {
+    const LexState at = lexer_.state();
+    clear_tokens();
+    if (!lexer_.next_group(tokens_, kScanDepth)) return lex_failed();
+    if (t_[0].kind == TokenKind::Eof) return true;
+    if (t_[0].kind == TokenKind::RParen) {
+      lexer_.fail(t_[0], "unexpected ')': no matching '('");
+      return lex_failed();
+    }
+    scan_group(at, scan_ok);
+  }
+}
+
+// Scans the s-expression just lexed (from `at`); after the first pass-1 error only lexing goes on.
+void WatParser::scan_group(const LexState& at, bool& scan_ok) {
+  if (!scan_ok) return;
+  if (is_keyword("type", 1)) {  // type definitions are parsed in pass 1: lex all of it
+    const LexState after = lexer_.state();
+    lexer_.restore(at);
+    clear_tokens();
+    if (!lexer_.next_group(tokens_)) return;  // lexed without error before
+    lexer_.restore(after);
+  }
+  end_tokens();
+  pos_ = 0;
+  if (cur().kind != TokenKind::LParen) {
+    scan_ok = fail("unexpected token, expected a module field");
+    return;
+  }
+  fields_.push_back(at);
+  scan_ok = scan_field(0);
 }
 
 bool WatParser::scan_field(size_t open) {

@@ -322,5 +322,41 @@ TEST(WatParser, GarbageNeverCrashes) {
   for (const char* s : inputs) EXPECT_FALSE(parse_wat(s).ok()) << s;
 }
 
+// The parser lexes one field at a time; a lexical error anywhere must still win over a syntax
+// error in an earlier field, with the message and position tokenize() gives.
+TEST(WatParser, LexicalErrorsAsFromTokenizer) {
+  const char* inputs[] = {
+      "(module (func (block (block (block (nop)",
+      "(module (func (block (block (block (nop))))",
+      "(module (func bad_instr) (func (i32.const 1) \"\\q\"))",
+      "(module (func $f) (func $f) (data \"\\u{D800}\"))",
+      "(func (nop)) )",
+      "(module) (func) [",
+      "(module (func (; unclosed",
+      "(module (type (func (param i32) (result i32)))",
+  };
+  for (const char* s : inputs) {
+    auto tokens = text::tokenize(s);
+    ASSERT_FALSE(tokens.ok()) << s;
+    auto m = parse_wat(s);
+    ASSERT_FALSE(m.ok()) << s;
+    EXPECT_EQ(m.error().message, tokens.error().message) << s;
+    EXPECT_EQ(m.error().line, tokens.error().line) << s;
+    EXPECT_EQ(m.error().col, tokens.error().col) << s;
+  }
+}
+
+TEST(WatParser, ModuleFollowedByMoreTextIsBareFields) {
+  auto m = parse_wat("(module (func $f) (func $f)) (func)");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("unknown module field"), std::string::npos);
+  EXPECT_EQ(m.error().col, 2u);
+  EXPECT_FALSE(parse_wat("(module) (module)").ok());
+  EXPECT_FALSE(parse_wat("(module) x").ok());
+  auto named = parse_wat("(module $\"m n\" (func (export \"f\") (result i32) (i32.const 1)))");
+  ASSERT_TRUE(named.ok()) << named.error().to_string();
+  EXPECT_EQ(named->names.module, "m n");
+}
+
 }  // namespace
 }  // namespace loom
