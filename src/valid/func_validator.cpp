@@ -1,6 +1,9 @@
 #include "valid/func_validator.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
+#include <iterator>
 #include <string>
 
 namespace loom {
@@ -74,7 +77,100 @@ std::vector<bool> collect_declared_functions(const Module& module, const Feature
 FuncValidator::FuncValidator(const Module& module, const Features& features)
     : module_(module),
       features_(features),
-      declared_refs_(collect_declared_functions(module, features)) {}
+      declared_refs_(collect_declared_functions(module, features)) {
+  // The fast path's table: single-byte opcodes of enabled features, with their fixed types.
+  const auto numeric = [](ValKind k) { return k >= ValKind::I32 && k <= ValKind::F64; };
+  for (size_t i = 0; i < kOpcodeCount; ++i) {
+    const auto op = static_cast<Opcode>(i);
+    const OpInfo& info = op_info(op);
+    if (info.prefix != 0 || info.code >= fast_ops_.size() || !features_.has(info.feature)) continue;
+    FastOp& fast = fast_ops_[info.code];
+    switch (op) {
+      case Opcode::Nop:
+        fast.kind = FastKind::Nop;
+        break;
+      case Opcode::Drop:
+        fast.kind = FastKind::Drop;
+        break;
+      case Opcode::Block:
+        fast.kind = FastKind::Block;
+        break;
+      case Opcode::Loop:
+        fast.kind = FastKind::Loop;
+        break;
+      case Opcode::If:
+        fast.kind = FastKind::If;
+        break;
+      case Opcode::Else:
+        fast.kind = FastKind::Else;
+        break;
+      case Opcode::End:
+        fast.kind = FastKind::End;
+        break;
+      case Opcode::BrIf:
+        fast.kind = FastKind::BrIf;
+        break;
+      case Opcode::Call:
+        fast.kind = FastKind::Call;
+        break;
+      case Opcode::LocalGet:
+        fast.kind = FastKind::LocalGet;
+        break;
+      case Opcode::LocalSet:
+        fast.kind = FastKind::LocalSet;
+        break;
+      case Opcode::LocalTee:
+        fast.kind = FastKind::LocalTee;
+        break;
+      case Opcode::GlobalGet:
+        fast.kind = FastKind::GlobalGet;
+        break;
+      case Opcode::GlobalSet:
+        fast.kind = FastKind::GlobalSet;
+        break;
+      case Opcode::I32Const:
+        fast.kind = FastKind::I32Const;
+        break;
+      case Opcode::I64Const:
+        fast.kind = FastKind::I64Const;
+        break;
+      case Opcode::F32Const:
+        fast.kind = FastKind::F32Const;
+        break;
+      case Opcode::F64Const:
+        fast.kind = FastKind::F64Const;
+        break;
+      default: {
+        if (!info.simple || info.param3 != ValKind::Void) break;
+        if (info.imm != ImmKind::None && info.imm != ImmKind::MemArg) break;
+        if (info.result != ValKind::Void && !numeric(info.result)) break;
+        if (!numeric(info.param1) || (info.param2 != ValKind::Void && !numeric(info.param2))) break;
+        const bool unary = info.param2 == ValKind::Void;
+        const bool has_result = info.result != ValKind::Void;
+        if (info.imm == ImmKind::None) {
+          if (!has_result) break;
+          fast.kind = unary ? FastKind::Unary : FastKind::Binary;
+        } else if (unary && has_result) {
+          fast.kind = FastKind::Load;
+        } else if (!unary && !has_result) {
+          fast.kind = FastKind::Store;
+        } else {
+          break;
+        }
+        fast.result = info.result;
+        fast.param1 = info.param1;
+        fast.param2 = info.param2;
+        while ((1u << fast.max_align) < info.natural) ++fast.max_align;
+        break;
+      }
+    }
+  }
+  memory0_is_i32_ = module_.num_memories() > 0 && !module_.memory_type(0).limits.is64;
+  global_types_.reserve(module_.num_globals());
+  for (uint32_t g = 0; g < module_.num_globals(); ++g) {
+    global_types_.push_back(module_.global_type(g));
+  }
+}
 
 bool FuncValidator::fail(std::string message) {
   error_ = Error{};
@@ -104,6 +200,7 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
   vals_.clear();
   ctrls_.clear();
   local_ends_.clear();
+  local_types_.clear();
   params_ = {};
   declared_local_count_ = 0;
   local_decls_ = &body.locals;
@@ -124,6 +221,13 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
     local_ends_.push_back(total);
   }
   declared_local_count_ = total;
+  // A flat list of local types makes local.get one load; build it only when it is not much longer
+  // than the body, so that huge local declarations keep validation linear in the input size.
+  if (params_.size() + total <= std::max<uint64_t>(1024, body.code.size())) {
+    local_types_.assign(params_.begin(), params_.end());
+    for (const LocalDecl& decl : body.locals)
+      local_types_.insert(local_types_.end(), decl.count, decl.type);
+  }
 
   started_ = true;
   FrameSig sig;
@@ -134,6 +238,7 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
 }
 
 ValType FuncValidator::local_type(uint32_t index) const {
+  if (index < local_types_.size()) return local_types_[index];
   if (index < params_.size()) return params_[index];
   // Declared locals come in runs; find the run by binary search over the prefix sums rather than
   // expanding up to tens of thousands of entries per function.
@@ -749,14 +854,345 @@ bool FuncValidator::finish(size_t end_offset) {
   return true;
 }
 
+// ---- Fast path
+// -----------------------------------------------------------------------------------
+
+namespace {
+
+// A LEB128 u32 of at most four bytes, which is always well-formed and in range; returns its length,
+// or 0 for a longer or truncated encoding (left to the general decoder).
+inline size_t short_u32(const uint8_t* p, const uint8_t* end, uint32_t& out) {
+  if (p < end && p[0] < 0x80) {
+    out = p[0];
+    return 1;
+  }
+  uint32_t value = 0;
+  for (size_t i = 0; i < 4 && p + i < end; ++i) {
+    value |= uint32_t{p[i] & 0x7fu} << (7 * i);
+    if (p[i] < 0x80) {
+      out = value;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+// The length of a LEB128 of at most `max` bytes (short enough to be valid whatever it holds), or 0.
+inline size_t short_leb_length(const uint8_t* p, const uint8_t* end, size_t max) {
+  for (size_t i = 0; i < max && p + i < end; ++i) {
+    if (p[i] < 0x80) return i + 1;
+  }
+  return 0;
+}
+
+// The same for max = 4 and 8 without a branch per byte: the first byte without the continuation
+// bit, found in one little-endian word.
+template <typename Word>
+inline size_t short_leb_length_word(const uint8_t* p, const uint8_t* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (end - p >= static_cast<ptrdiff_t>(sizeof(Word))) {
+      Word word;
+      std::memcpy(&word, p, sizeof word);
+      const Word ends = ~word & static_cast<Word>(0x8080808080808080ull);
+      return ends == 0 ? 0 : static_cast<size_t>(std::countr_zero(ends) / 8 + 1);
+    }
+  }
+  return short_leb_length(p, end, sizeof(Word));
+}
+
+}  // namespace
+
+// Only what is certainly valid is handled here, and an instruction is left untouched until that
+// is known: any doubt (long LEB128s, polymorphic or mismatched operands, reference types, typed
+// block signatures, a function's final end) stops the run and the general path decides, with its
+// error messages. The stack top, the innermost frame and the locals live in locals of the loop,
+// and every handler ends in its own indirect jump to the next (as the interpreter's dispatch), so
+// the branch predictor sees which instruction tends to follow which.
+const uint8_t* FuncValidator::fast_run(const uint8_t* p, const uint8_t* const end) {
+  if (ctrls_.empty()) return p;
+  static const void* const kHandlers[] = {
+      &&L_Slow,      &&L_Unary,    &&L_Binary,   &&L_Load,     &&L_Store,    &&L_Nop,
+      &&L_Drop,      &&L_Block,    &&L_Loop,     &&L_If,       &&L_Else,     &&L_End,
+      &&L_BrIf,      &&L_Call,     &&L_LocalGet, &&L_LocalSet, &&L_LocalTee, &&L_GlobalGet,
+      &&L_GlobalSet, &&L_I32Const, &&L_I64Const, &&L_F32Const, &&L_F64Const,
+  };
+  static_assert(std::size(kHandlers) == static_cast<size_t>(FastKind::Count_));
+
+  ControlFrame* frame = &ctrls_.back();
+  size_t height = frame->height;
+  ValType* stack = vals_.data();
+  size_t sp = vals_.size();  // stack[sp - 1] is the top
+  size_t capacity = vals_.capacity();
+  const ValType* const locals = local_types_.data();
+  const size_t local_count = local_types_.size();
+  const GlobalType* const globals = global_types_.data();
+  const size_t global_count = global_types_.size();
+  const uint8_t* at = p;  // the current instruction
+  const FastOp* fast = nullptr;
+  size_t available = 0;  // operands above the innermost frame's height
+  uint32_t index = 0;
+  size_t length = 0;
+
+// clang-format off
+#define LOOM_FAST_NEXT()                                            \
+  do {                                                              \
+    if (p >= end) goto L_Done;                                      \
+    if (sp == capacity) goto L_Grow;                                \
+    at = p;                                                         \
+    fast = &fast_ops_[*p++];                                        \
+    available = sp - height;                                        \
+    goto* kHandlers[static_cast<size_t>(fast->kind)];               \
+  } while (0)
+  // clang-format on
+
+  LOOM_FAST_NEXT();
+
+L_Grow:  // room for the one value most instructions push
+  vals_.set_size(sp);
+  vals_.reserve(sp + 1);
+  stack = vals_.data();
+  capacity = vals_.capacity();
+  LOOM_FAST_NEXT();
+
+L_Unary:
+  if (available < 1 || stack[sp - 1].kind != fast->param1) goto L_Slow;
+  stack[sp - 1] = fast->result;
+  LOOM_FAST_NEXT();
+
+L_Binary:
+  if (available < 2 || stack[sp - 2].kind != fast->param1 || stack[sp - 1].kind != fast->param2) {
+    goto L_Slow;
+  }
+  stack[sp - 2] = fast->result;
+  --sp;
+  LOOM_FAST_NEXT();
+
+L_Load:
+  // memarg: an alignment byte within the access size (so no memory index), a short offset (its
+  // value always fits a 32-bit memory).
+  if (p >= end || *p > fast->max_align || !memory0_is_i32_) goto L_Slow;
+  length = short_leb_length_word<uint32_t>(p + 1, end);
+  if (length == 0 || available < 1 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
+  stack[sp - 1] = fast->result;
+  p += 1 + length;
+  LOOM_FAST_NEXT();
+
+L_Store:
+  if (p >= end || *p > fast->max_align || !memory0_is_i32_) goto L_Slow;
+  length = short_leb_length_word<uint32_t>(p + 1, end);
+  if (length == 0 || available < 2 || stack[sp - 2].kind != ValKind::I32 ||
+      stack[sp - 1].kind != fast->param2) {
+    goto L_Slow;
+  }
+  sp -= 2;
+  p += 1 + length;
+  LOOM_FAST_NEXT();
+
+L_LocalGet:
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= local_count) goto L_Slow;
+  stack[sp++] = locals[index];
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_LocalSet:
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= local_count) goto L_Slow;
+  if (available == 0 || !(stack[sp - 1] == locals[index])) goto L_Slow;
+  --sp;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_LocalTee:
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= local_count) goto L_Slow;
+  if (available == 0 || !(stack[sp - 1] == locals[index])) goto L_Slow;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_GlobalGet:
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= global_count) goto L_Slow;
+  stack[sp++] = globals[index].type;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_GlobalSet:
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= global_count || !globals[index].is_mutable) goto L_Slow;
+  if (available == 0 || !(stack[sp - 1] == globals[index].type)) goto L_Slow;
+  --sp;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_I32Const:
+  length = short_leb_length_word<uint32_t>(p, end);
+  if (length == 0) goto L_Slow;
+  stack[sp++] = ValKind::I32;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_I64Const:
+  length = short_leb_length_word<uint64_t>(p, end);
+  if (length == 0) goto L_Slow;
+  stack[sp++] = ValKind::I64;
+  p += length;
+  LOOM_FAST_NEXT();
+
+L_F32Const:
+  if (end - p < 4) goto L_Slow;
+  stack[sp++] = ValKind::F32;
+  p += 4;
+  LOOM_FAST_NEXT();
+
+L_F64Const:
+  if (end - p < 8) goto L_Slow;
+  stack[sp++] = ValKind::F64;
+  p += 8;
+  LOOM_FAST_NEXT();
+
+L_Nop:
+  LOOM_FAST_NEXT();
+
+L_Drop:
+  if (available == 0) goto L_Slow;
+  --sp;
+  LOOM_FAST_NEXT();
+
+L_Block:
+L_Loop:
+L_If : {
+  // Block types: empty or a numeric value type, in one byte.
+  if (p >= end) goto L_Slow;
+  FrameSig sig;
+  sig.kind = FrameSig::Kind::Value;
+  switch (*p) {
+    case 0x40:
+      sig.kind = FrameSig::Kind::Empty;
+      break;
+    case 0x7f:
+      sig.value = ValKind::I32;
+      break;
+    case 0x7e:
+      sig.value = ValKind::I64;
+      break;
+    case 0x7d:
+      sig.value = ValKind::F32;
+      break;
+    case 0x7c:
+      sig.value = ValKind::F64;
+      break;
+    default:
+      goto L_Slow;
+  }
+  Opcode op = Opcode::Block;
+  if (fast->kind == FastKind::Loop) {
+    op = Opcode::Loop;
+  } else if (fast->kind == FastKind::If) {
+    if (available == 0 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
+    --sp;
+    op = Opcode::If;
+  }
+  ctrls_.push_back(ControlFrame{op, sig, static_cast<uint32_t>(sp), false});
+  frame = &ctrls_.back();
+  height = sp;
+  ++p;
+  LOOM_FAST_NEXT();
+}
+
+L_Else:
+L_End : {
+  // The frame's results must be exactly what is left above its height.
+  const FrameSig& sig = frame->sig;
+  size_t results = 0;
+  if (sig.kind == FrameSig::Kind::Value) {
+    results = 1;
+  } else if (sig.kind != FrameSig::Kind::Empty) {
+    goto L_Slow;  // type-index signatures and the function's own end
+  }
+  if (available != results || (results == 1 && !(stack[sp - 1] == sig.value))) goto L_Slow;
+  if (fast->kind == FastKind::Else) {
+    if (frame->op != Opcode::If) goto L_Slow;
+    sp = height;
+    frame->op = Opcode::Else;
+    frame->unreachable = false;
+    LOOM_FAST_NEXT();
+  }
+  // An `if` without `else` is only valid when its (empty) params give its results.
+  if (frame->op == Opcode::If && results != 0) goto L_Slow;
+  ctrls_.pop_back();       // the results stay on the stack as they are
+  frame = &ctrls_.back();  // the function's frame is never popped here
+  height = frame->height;
+  LOOM_FAST_NEXT();
+}
+
+L_BrIf : {
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= ctrls_.size()) goto L_Slow;
+  if (available == 0 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
+  const std::span<const ValType> types = label_types(control(index));
+  if (available - 1 < types.size()) goto L_Slow;
+  const ValType* operands = stack + (sp - 1 - types.size());
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!(operands[i] == types[i])) goto L_Slow;
+  }
+  --sp;
+  p += length;
+  LOOM_FAST_NEXT();
+}
+
+L_Call : {
+  length = short_u32(p, end, index);
+  if (length == 0 || index >= module_.num_funcs()) goto L_Slow;
+  const size_t imported = module_.imported_funcs.size();
+  const uint32_t type_index = index < imported
+                                  ? module_.imports[module_.imported_funcs[index]].func_type
+                                  : module_.functions[index - imported];
+  if (type_index >= module_.types.size()) goto L_Slow;
+  const FuncType& callee = module_.types[type_index];
+  const size_t count = callee.params.size();
+  if (available < count) goto L_Slow;
+  const ValType* operands = stack + (sp - count);
+  for (size_t i = 0; i < count; ++i) {
+    if (!(operands[i] == callee.params[i])) goto L_Slow;
+  }
+  sp -= count;
+  if (sp + callee.results.size() > capacity) {
+    vals_.set_size(sp);
+    vals_.reserve(sp + callee.results.size());
+    stack = vals_.data();
+    capacity = vals_.capacity();
+  }
+  std::copy(callee.results.begin(), callee.results.end(), stack + sp);
+  sp += callee.results.size();
+  p += length;
+  LOOM_FAST_NEXT();
+}
+
+#undef LOOM_FAST_NEXT
+
+L_Slow:
+  p = at;
+L_Done:
+  vals_.set_size(sp);
+  return p;
+}
+
 bool FuncValidator::validate_body(uint32_t func_index, const FunctionBody& body) {
   if (!begin_function(func_index, body)) return false;
   if (body.code.end > module_.bytes.size() || body.code.begin > body.code.end) {
     return fail("function body out of range");
   }
   InstrReader in(module_.slice(body.code), body.code.begin, features_);
+  Reader& reader = in.reader();
+  const uint8_t* p = reader.cursor();
+  const uint8_t* const end = p + reader.remaining();
   Instr instr;
-  while (!in.at_end()) {
+  while (p < end) {
+    p = fast_run(p, end);
+    if (p == end) break;
+    // Everything else, and every error, goes through the general decoder and step().
+    reader.advance(static_cast<size_t>(p - reader.cursor()));
     if (!in.next(instr)) {
       error_ = in.error();
       error_.func = func_index;
@@ -764,7 +1200,9 @@ bool FuncValidator::validate_body(uint32_t func_index, const FunctionBody& body)
       return false;
     }
     if (!step(instr, in)) return false;
+    p = reader.cursor();
   }
+  reader.advance(static_cast<size_t>(p - reader.cursor()));
   return finish(in.offset());
 }
 

@@ -16,6 +16,8 @@
 // validate_body() runs exactly that loop. The stacks are plain vectors reused across functions, so
 // deep nesting never recurses and validating many small functions does not allocate.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -52,6 +54,44 @@ struct ControlFrame {
   FrameSig sig;
   uint32_t height = 0;       // operand stack height when the frame was entered (after its params)
   bool unreachable = false;  // the rest of the frame is stack-polymorphic
+};
+
+// The operand stack: a vector's interface where the validator uses one, plus raw access for the
+// fast path (the slots past size() are allocated, so a hot loop can keep the top in a register).
+class TypeStack {
+ public:
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  ValType* data() { return slots_.data(); }
+  const ValType* data() const { return slots_.data(); }
+  ValType& operator[](size_t i) { return slots_.data()[i]; }
+  ValType operator[](size_t i) const { return slots_.data()[i]; }
+  ValType& back() { return slots_.data()[size_ - 1]; }
+  void clear() { size_ = 0; }
+  void pop_back() { --size_; }
+  void push_back(ValType t) {
+    if (size_ == slots_.size()) reserve(size_ + 1);
+    slots_.data()[size_++] = t;
+  }
+  void append(std::span<const ValType> types) {
+    reserve(size_ + types.size());
+    std::copy(types.begin(), types.end(), slots_.data() + size_);
+    size_ += types.size();
+  }
+  void resize(size_t n) {  // the validator only shrinks, to a frame's height
+    reserve(n);
+    size_ = n;
+  }
+  // Capacity for at least `n` values (growing geometrically); size() is unchanged.
+  void reserve(size_t n) {
+    if (n > slots_.size()) slots_.resize(std::max<size_t>({n, 2 * slots_.size(), 64}));
+  }
+  // For the fast path, which tracks the size in a local and stores it back.
+  void set_size(size_t n) { size_ = n; }
+
+ private:
+  std::vector<ValType> slots_;
+  size_t size_ = 0;
 };
 
 class FuncValidator {
@@ -104,6 +144,50 @@ class FuncValidator {
   std::span<const ValType> sig_params(const FrameSig& sig) const;
   std::span<const ValType> sig_results(const FrameSig& sig) const;
 
+  // validate_body's fast path: validates instructions straight from the bytes, from `p` on, as
+  // long as each is a common single-byte opcode whose encoding and typing are plainly fine.
+  // Returns where it stopped: `end`, or an instruction it left untouched for InstrReader and
+  // step(), which also produce every error.
+  const uint8_t* fast_run(const uint8_t* p, const uint8_t* end);
+
+  // What fast_run does per single-byte opcode (enabled features only); built once per validator.
+  enum class FastKind : uint8_t {
+    Slow,
+    Unary,   // [t1] -> [t], no immediate
+    Binary,  // [t1 t2] -> [t], no immediate
+    Load,    // [i32] -> [t], memarg
+    Store,   // [i32 t] -> [], memarg
+    Nop,
+    Drop,
+    Block,
+    Loop,
+    If,
+    Else,
+    End,
+    BrIf,
+    Call,
+    LocalGet,
+    LocalSet,
+    LocalTee,
+    GlobalGet,
+    GlobalSet,
+    I32Const,
+    I64Const,
+    F32Const,
+    F64Const,
+    Count_
+  };
+  struct FastOp {
+    FastKind kind = FastKind::Slow;
+    ValKind result = ValKind::Void;
+    ValKind param1 = ValKind::Void;
+    ValKind param2 = ValKind::Void;
+    uint8_t max_align = 0;  // Load and Store: log2 of the access size
+  };
+  std::array<FastOp, 256> fast_ops_{};
+  bool memory0_is_i32_ = false;           // memory 0 exists and takes i32 addresses
+  std::vector<GlobalType> global_types_;  // flattened index space, imports first
+
   // Instruction groups.
   bool step_simple(const Instr& instr, const OpInfo& info);
   bool step_control(const Instr& instr, std::span<const uint32_t> br_targets);
@@ -127,9 +211,7 @@ class FuncValidator {
 
   // The spec's stack primitives.
   void push(ValType t) { vals_.push_back(t); }
-  void push_all(std::span<const ValType> types) {
-    vals_.insert(vals_.end(), types.begin(), types.end());
-  }
+  void push_all(std::span<const ValType> types) { vals_.append(types); }
   bool pop_any(ValType& out);
   bool pop_expect(ValType expected);
   bool pop_all(std::span<const ValType> types);
@@ -156,9 +238,12 @@ class FuncValidator {
   size_t current_offset_ = 0;
   std::span<const ValType> params_;
   std::vector<uint64_t> local_ends_;  // prefix sums of the LocalDecl runs
+  // Every local's type (params first) when that list is not much longer than the body; otherwise
+  // empty and local_type() searches local_ends_.
+  std::vector<ValType> local_types_;
   const std::vector<LocalDecl>* local_decls_ = nullptr;
   uint64_t declared_local_count_ = 0;
-  std::vector<ValType> vals_;
+  TypeStack vals_;
   std::vector<ControlFrame> ctrls_;
 
   Error error_;
