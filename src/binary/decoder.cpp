@@ -5,27 +5,11 @@
 #include "binary/instr_reader.hpp"
 #include "binary/name_section.hpp"
 #include "binary/reader.hpp"
+#include "binary/section_id.hpp"
 #include "binary/type_reader.hpp"
 
 namespace loom {
 namespace {
-
-enum SectionId : uint8_t {
-  kCustom = 0,
-  kType = 1,
-  kImport = 2,
-  kFunction = 3,
-  kTable = 4,
-  kMemory = 5,
-  kGlobal = 6,
-  kExport = 7,
-  kStart = 8,
-  kElement = 9,
-  kCode = 10,
-  kData = 11,
-  kDataCount = 12,
-  kTag = 13,
-};
 
 // Position of each known section in the required order (data count sits between element and
 // code, tag between memory and global); 0 for unknown ids.
@@ -89,10 +73,10 @@ Status Decoder::run() {
     uint8_t id;
     uint32_t size;
     r.read_u8(id);
-    if (id != kCustom && section_rank(id) == 0) {
+    if (id != kCustomSection && section_rank(id) == 0) {
       return Error{"malformed section id " + std::to_string(id), section_start};
     }
-    if (id == kTag && !f_.has(Feature::Exceptions)) {
+    if (id == kTagSection && !f_.has(Feature::Exceptions)) {
       return Error{"malformed section id 13 (tag section needs --enable-exceptions)",
                    section_start};
     }
@@ -102,7 +86,7 @@ Status Decoder::run() {
                        std::to_string(r.remaining()) + " bytes left",
                    r.offset()};
     }
-    if (id != kCustom) {
+    if (id != kCustomSection) {
       const int rank = section_rank(id);
       if (rank <= last_rank) {
         return Error{"unexpected content after last section (section " + std::to_string(id) +
@@ -115,7 +99,7 @@ Status Decoder::run() {
     Reader section(r.data().subspan(r.pos(), size), r.offset());
     section.set_eof_message("unexpected end of section or function");
     r.skip(size);
-    const bool ok = id == kCustom ? decode_custom(section, last_id) : decode_section(id, section);
+    const bool ok = id == kCustomSection ? decode_custom(section, last_id) : decode_section(id, section);
     if (!ok) return fail(section);
     if (!section.at_end()) return Error{"section size mismatch", section.offset()};
   }
@@ -132,18 +116,18 @@ Status Decoder::run() {
 
 bool Decoder::decode_section(uint8_t id, Reader& r) {
   switch (id) {
-    case kType: return decode_types(r);
-    case kImport: return decode_imports(r);
-    case kFunction: return decode_functions(r);
-    case kTable: return decode_tables(r);
-    case kMemory: return decode_memories(r);
-    case kGlobal: return decode_globals(r);
-    case kExport: return decode_exports(r);
-    case kStart: return decode_start(r);
-    case kElement: return decode_elements(r);
-    case kDataCount: return decode_data_count(r);
-    case kCode: return decode_code(r);
-    case kData: return decode_datas(r);
+    case kTypeSection: return decode_types(r);
+    case kImportSection: return decode_imports(r);
+    case kFunctionSection: return decode_functions(r);
+    case kTableSection: return decode_tables(r);
+    case kMemorySection: return decode_memories(r);
+    case kGlobalSection: return decode_globals(r);
+    case kExportSection: return decode_exports(r);
+    case kStartSection: return decode_start(r);
+    case kElementSection: return decode_elements(r);
+    case kDataCountSection: return decode_data_count(r);
+    case kCodeSection: return decode_code(r);
+    case kDataSection: return decode_datas(r);
     default: return r.fail("malformed section id " + std::to_string(id));
   }
 }

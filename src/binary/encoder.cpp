@@ -3,31 +3,16 @@
 #include <algorithm>
 #include <array>
 
+#include "binary/section_id.hpp"
 #include "binary/writer.hpp"
 
 namespace loom {
 namespace {
 
-enum SectionId : uint8_t {
-  kCustom = 0,
-  kType = 1,
-  kImport = 2,
-  kFunction = 3,
-  kTable = 4,
-  kMemory = 5,
-  kGlobal = 6,
-  kExport = 7,
-  kStart = 8,
-  kElement = 9,
-  kCode = 10,
-  kData = 11,
-  kDataCount = 12,
-};
-
 // Known sections in the order the binary format requires (data count sits before code).
-constexpr std::array<uint8_t, 12> kSectionOrder = {kType,    kImport,    kFunction, kTable,
-                                                   kMemory,  kGlobal,    kExport,   kStart,
-                                                   kElement, kDataCount, kCode,     kData};
+constexpr std::array<uint8_t, 12> kSectionOrder = {kTypeSection,    kImportSection,    kFunctionSection, kTableSection,
+                                                   kMemorySection,  kGlobalSection,    kExportSection,   kStartSection,
+                                                   kElementSection, kDataCountSection, kCodeSection,     kDataSection};
 
 class Encoder {
  public:
@@ -35,7 +20,7 @@ class Encoder {
 
   std::vector<uint8_t> run() {
     w_.bytes(std::string_view("\0asm\1\0\0\0", 8));
-    write_customs_after(kCustom);
+    write_customs_after(kCustomSection);
     for (uint8_t id : kSectionOrder) {
       write_section(id);
       write_customs_after(id);
@@ -65,7 +50,7 @@ class Encoder {
   }
 
   void write_custom(std::string_view name, const std::vector<uint8_t>& payload) {
-    w_.u8(kCustom);
+    w_.u8(kCustomSection);
     const size_t start = w_.begin_sized();
     w_.name(name);
     w_.bytes(payload);
@@ -80,40 +65,40 @@ class Encoder {
     w_.u8(id);
     const size_t start = w_.begin_sized();
     switch (id) {
-      case kType:
+      case kTypeSection:
         types();
         break;
-      case kImport:
+      case kImportSection:
         imports();
         break;
-      case kFunction:
+      case kFunctionSection:
         functions();
         break;
-      case kTable:
+      case kTableSection:
         tables();
         break;
-      case kMemory:
+      case kMemorySection:
         memories();
         break;
-      case kGlobal:
+      case kGlobalSection:
         globals();
         break;
-      case kExport:
+      case kExportSection:
         exports();
         break;
-      case kStart:
+      case kStartSection:
         w_.u32(*m_.start);
         break;
-      case kElement:
+      case kElementSection:
         elems();
         break;
-      case kDataCount:
+      case kDataCountSection:
         w_.u32(*m_.data_count);
         break;
-      case kCode:
+      case kCodeSection:
         code();
         break;
-      case kData:
+      case kDataSection:
         datas();
         break;
       default:
@@ -124,29 +109,29 @@ class Encoder {
 
   bool has_section(uint8_t id) const {
     switch (id) {
-      case kType:
+      case kTypeSection:
         return !m_.types.empty();
-      case kImport:
+      case kImportSection:
         return !m_.imports.empty();
-      case kFunction:
+      case kFunctionSection:
         return !m_.functions.empty();
-      case kTable:
+      case kTableSection:
         return !m_.tables.empty();
-      case kMemory:
+      case kMemorySection:
         return !m_.memories.empty();
-      case kGlobal:
+      case kGlobalSection:
         return !m_.globals.empty();
-      case kExport:
+      case kExportSection:
         return !m_.exports.empty();
-      case kStart:
+      case kStartSection:
         return m_.start.has_value();
-      case kElement:
+      case kElementSection:
         return !m_.elems.empty();
-      case kDataCount:
+      case kDataCountSection:
         return m_.data_count.has_value();
-      case kCode:
+      case kCodeSection:
         return !m_.bodies.empty();
-      case kData:
+      case kDataSection:
         return !m_.datas.empty();
       default:
         return false;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "binary/reader.hpp"
+#include "binary/section_id.hpp"
 #include "binary/type_reader.hpp"
 #include "valid/func_validator.hpp"
 
@@ -17,19 +18,6 @@ namespace {
 constexpr uint64_t kMaxPages32 = uint64_t{1} << 16;
 constexpr uint64_t kMaxPages64 = uint64_t{1} << 48;
 constexpr uint64_t kMaxTableSize32 = 0xffffffffu;
-
-enum SectionId : uint8_t {
-  kTypeSection = 1,
-  kImportSection = 2,
-  kFunctionSection = 3,
-  kTableSection = 4,
-  kMemorySection = 5,
-  kGlobalSection = 6,
-  kExportSection = 7,
-  kStartSection = 8,
-  kElemSection = 9,
-  kDataSection = 11,
-};
 
 // The Module keeps no offsets for entries such as imports or exports, so when one of them is
 // invalid we find it again in the binary: walk the section headers, then skip entries up to the
@@ -328,7 +316,7 @@ class ModuleValidator {
     for (uint32_t i = 0; i < m_.elems.size(); ++i) {
       const ElemSegment& seg = m_.elems[i];
       const size_t seg_offset = seg.mode == SegmentMode::Active ? seg.offset.range.begin
-                                                                : locator_.locate(kElemSection, i);
+                                                                : locator_.locate(kElementSection, i);
       if (!valid_val_type(seg.type)) return fail(seg_offset, unknown_type(seg.type));
       if (seg.mode == SegmentMode::Active) {
         if (seg.table >= m_.num_tables()) {
