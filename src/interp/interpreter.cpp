@@ -102,11 +102,14 @@ Interpreter::Interpreter(const Features& features, InterpreterLimits limits)
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   stack_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
   stack_top_ = stack_;
-  frames_.reserve(1024);
+  void* frames = mmap(nullptr, limits_.max_call_depth * sizeof(Frame), PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  frames_ = frames == MAP_FAILED ? nullptr : static_cast<Frame*>(frames);
 }
 
 Interpreter::~Interpreter() {
   if (stack_) munmap(stack_, limits_.stack_bytes);
+  if (frames_) munmap(frames_, limits_.max_call_depth * sizeof(Frame));
 }
 
 Result<const CompiledFunction*> Interpreter::compiled(FunctionInst& func) {
@@ -126,7 +129,9 @@ std::optional<Trap> Interpreter::call(FunctionInst& func, std::span<const Value>
     if (error.empty()) return std::nullopt;
     return Trap{TrapKind::HostError, std::move(error), {}};
   }
-  if (!stack_) return Trap{TrapKind::CallStackExhausted, "cannot allocate the wasm stack", {}};
+  if (!stack_ || !frames_) {
+    return Trap{TrapKind::CallStackExhausted, "cannot allocate the wasm stack", {}};
+  }
   uint8_t* fp = stack_top_;
   size_t arg_bytes = 0, result_bytes = 0;
   for (ValType t : type.params) arg_bytes += slot_width(t);
@@ -195,8 +200,9 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
     return std::nullopt;
   }
 
-  std::vector<Frame>& frames = self->frames_;
-  const size_t base_depth = frames.size();
+  Frame* const frames = self->frames_;
+  size_t& depth = self->depth_;
+  const size_t base_depth = depth;
   TrapKind trap_kind = TrapKind::Unreachable;
   std::string trap_text;
   const uint8_t* pc = nullptr;
@@ -241,15 +247,17 @@ enter:
       trap_kind = TrapKind::HostError;
       goto trap;
     }
-    if (frames.size() - base_depth >= self->limits_.max_call_depth ||
+    if (depth >= self->limits_.max_call_depth ||
         callee_fp + target->frame_bytes > stack_end) {
       TRAP(TrapKind::CallStackExhausted);
     }
-    frames.push_back(Frame{return_pc, callee_fp, target, callee});
+    frames[depth++] = Frame{return_pc, callee_fp, target, callee};
     fp = callee_fp;
     code = target;
     inst = callee->instance;
-    std::memset(fp + code->param_bytes, 0, code->locals_end - code->param_bytes);
+    if (code->locals_end != code->param_bytes) {
+      std::memset(fp + code->param_bytes, 0, code->locals_end - code->param_bytes);
+    }
     reload_memory();
     pc = code->code.data();
     DISPATCH();
@@ -337,10 +345,9 @@ L_CallIndirectOp: {
   goto enter;
 }
 L_ReturnOp: {
-  const Frame done = frames.back();
-  frames.pop_back();
-  if (frames.size() == base_depth) return std::nullopt;
-  const Frame& caller = frames.back();
+  const Frame& done = frames[--depth];
+  if (depth == base_depth) return std::nullopt;
+  const Frame& caller = frames[depth - 1];
   fp = caller.fp;
   code = caller.code;
   inst = caller.func->instance;
@@ -452,7 +459,7 @@ trap: {
   Trap result{trap_kind, trap_text.empty() ? std::string(trap_message(trap_kind)) : trap_text, {}};
   // Backtrace, innermost first: the trapping pc, then each caller's call site.
   const uint8_t* at = pc;
-  for (size_t i = frames.size(); i > base_depth; --i) {
+  for (size_t i = depth; i > base_depth; --i) {
     const Frame& frame = frames[i - 1];
     TrapFrame tf;
     tf.func_index = frame.func->index;
@@ -461,7 +468,7 @@ trap: {
     result.backtrace.push_back(std::move(tf));
     at = frame.return_pc ? frame.return_pc - 1 : nullptr;
   }
-  frames.resize(base_depth);
+  depth = base_depth;
   return result;
 }
 }

@@ -43,7 +43,8 @@ class Interpreter : public Executor {
   Features features_;
   InterpreterLimits limits_;
   uint8_t* stack_ = nullptr;  // mmap'ed, committed lazily by the kernel
-  std::vector<Frame> frames_;
+  Frame* frames_ = nullptr;  // max_call_depth activations, mmap'ed, committed as they are used
+  size_t depth_ = 0;         // activations in use (all host entries together)
   std::vector<std::unique_ptr<CompiledFunction>> code_;
   uint8_t* stack_top_ = nullptr;  // first free byte: where a host entry places its frame
 };
