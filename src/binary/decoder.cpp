@@ -99,7 +99,8 @@ Status Decoder::run() {
     Reader section(r.data().subspan(r.pos(), size), r.offset());
     section.set_eof_message("unexpected end of section or function");
     r.skip(size);
-    const bool ok = id == kCustomSection ? decode_custom(section, last_id) : decode_section(id, section);
+    const bool ok =
+        id == kCustomSection ? decode_custom(section, last_id) : decode_section(id, section);
     if (!ok) return fail(section);
     if (!section.at_end()) return Error{"section size mismatch", section.offset()};
   }
@@ -116,19 +117,32 @@ Status Decoder::run() {
 
 bool Decoder::decode_section(uint8_t id, Reader& r) {
   switch (id) {
-    case kTypeSection: return decode_types(r);
-    case kImportSection: return decode_imports(r);
-    case kFunctionSection: return decode_functions(r);
-    case kTableSection: return decode_tables(r);
-    case kMemorySection: return decode_memories(r);
-    case kGlobalSection: return decode_globals(r);
-    case kExportSection: return decode_exports(r);
-    case kStartSection: return decode_start(r);
-    case kElementSection: return decode_elements(r);
-    case kDataCountSection: return decode_data_count(r);
-    case kCodeSection: return decode_code(r);
-    case kDataSection: return decode_datas(r);
-    default: return r.fail("malformed section id " + std::to_string(id));
+    case kTypeSection:
+      return decode_types(r);
+    case kImportSection:
+      return decode_imports(r);
+    case kFunctionSection:
+      return decode_functions(r);
+    case kTableSection:
+      return decode_tables(r);
+    case kMemorySection:
+      return decode_memories(r);
+    case kGlobalSection:
+      return decode_globals(r);
+    case kExportSection:
+      return decode_exports(r);
+    case kStartSection:
+      return decode_start(r);
+    case kElementSection:
+      return decode_elements(r);
+    case kDataCountSection:
+      return decode_data_count(r);
+    case kCodeSection:
+      return decode_code(r);
+    case kDataSection:
+      return decode_datas(r);
+    default:
+      return r.fail("malformed section id " + std::to_string(id));
   }
 }
 
@@ -176,10 +190,18 @@ bool Decoder::decode_imports(Reader& r) {
     if (!read_extern_kind(r, imp.kind, "import")) return false;
     bool ok = true;
     switch (imp.kind) {
-      case ExternKind::Func: ok = r.read_u32(imp.func_type); break;
-      case ExternKind::Table: ok = read_table_type(r, f_, imp.table); break;
-      case ExternKind::Memory: ok = read_memory_type(r, f_, imp.memory); break;
-      case ExternKind::Global: ok = read_global_type(r, f_, imp.global); break;
+      case ExternKind::Func:
+        ok = r.read_u32(imp.func_type);
+        break;
+      case ExternKind::Table:
+        ok = read_table_type(r, f_, imp.table);
+        break;
+      case ExternKind::Memory:
+        ok = read_memory_type(r, f_, imp.memory);
+        break;
+      case ExternKind::Global:
+        ok = read_global_type(r, f_, imp.global);
+        break;
       case ExternKind::Tag: {
         uint8_t attribute;
         ok = r.read_u8(attribute) && r.read_u32(imp.func_type);
@@ -246,9 +268,12 @@ bool Decoder::read_const_expr(Reader& r, ConstExpr& out) {
   Instr instr;
   for (;;) {
     if (in.at_end()) return r.fail_at(in.offset(), "unexpected end of section or function");
-    if (!in.next(instr)) return r.fail_at(in.error().offset.value_or(r.offset()), in.error().message);
-    if (instr.op == Opcode::Block || instr.op == Opcode::Loop || instr.op == Opcode::If) ++depth;
-    else if (instr.op == Opcode::End && depth-- == 0) break;
+    if (!in.next(instr))
+      return r.fail_at(in.error().offset.value_or(r.offset()), in.error().message);
+    if (instr.op == Opcode::Block || instr.op == Opcode::Loop || instr.op == Opcode::If)
+      ++depth;
+    else if (instr.op == Opcode::End && depth-- == 0)
+      break;
   }
   const size_t end = in.offset();
   r.skip(end - begin);

@@ -10,9 +10,10 @@ namespace loom {
 namespace {
 
 // Known sections in the order the binary format requires (data count sits before code).
-constexpr std::array<uint8_t, 12> kSectionOrder = {kTypeSection,    kImportSection,    kFunctionSection, kTableSection,
-                                                   kMemorySection,  kGlobalSection,    kExportSection,   kStartSection,
-                                                   kElementSection, kDataCountSection, kCodeSection,     kDataSection};
+constexpr std::array<uint8_t, 12> kSectionOrder = {
+    kTypeSection,    kImportSection,    kFunctionSection, kTableSection,
+    kMemorySection,  kGlobalSection,    kExportSection,   kStartSection,
+    kElementSection, kDataCountSection, kCodeSection,     kDataSection};
 
 class Encoder {
  public:

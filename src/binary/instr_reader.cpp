@@ -31,9 +31,12 @@ struct OpTables {
   }
   constexpr void add(unsigned prefix, uint32_t code, Opcode op, ImmKind imm, Feature feature) {
     const OpEntry entry{static_cast<uint16_t>(op), imm, feature};
-    if (prefix == 0) single[code] = entry;
-    else if (prefix == 0xfc) misc[code] = entry;
-    else simd[code] = entry;
+    if (prefix == 0)
+      single[code] = entry;
+    else if (prefix == 0xfc)
+      misc[code] = entry;
+    else
+      simd[code] = entry;
   }
   const OpEntry* find(uint8_t prefix, uint32_t code) const {
     if (prefix == 0xfc) return code < misc.size() ? &misc[code] : nullptr;
@@ -44,8 +47,10 @@ constexpr OpTables kOpTables;
 
 std::string opcode_hex(uint8_t prefix, uint32_t code) {
   char buf[32];
-  if (prefix) std::snprintf(buf, sizeof buf, "0x%02x 0x%x", prefix, code);
-  else std::snprintf(buf, sizeof buf, "0x%02x", code);
+  if (prefix)
+    std::snprintf(buf, sizeof buf, "0x%02x 0x%x", prefix, code);
+  else
+    std::snprintf(buf, sizeof buf, "0x%02x", code);
   return buf;
 }
 
@@ -80,15 +85,18 @@ bool InstrReader::read_memarg(MemArg& out) {
 bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
   Reader& r = reader_;
   switch (imm) {
-    case ImmKind::None: return true;
-    case ImmKind::BlockType: return read_block_type(r, features_, out.block);
+    case ImmKind::None:
+      return true;
+    case ImmKind::BlockType:
+      return read_block_type(r, features_, out.block);
     case ImmKind::LabelIdx:
     case ImmKind::FuncIdx:
     case ImmKind::LocalIdx:
     case ImmKind::GlobalIdx:
     case ImmKind::TableIdx:
     case ImmKind::DataIdx:
-    case ImmKind::ElemIdx: return r.read_u32(out.index);
+    case ImmKind::ElemIdx:
+      return r.read_u32(out.index);
     case ImmKind::BrTable: {
       uint32_t count;
       if (!r.read_count(count)) return false;
@@ -98,13 +106,20 @@ bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
       }
       return r.read_u32(out.index);
     }
-    case ImmKind::CallIndirect: return r.read_u32(out.index) && r.read_u32(out.index2);
-    case ImmKind::MemArg: return read_memarg(out.mem);
-    case ImmKind::MemIdx: return read_memory_index(out.index);
-    case ImmKind::I32Const: return r.read_s32(out.i32);
-    case ImmKind::I64Const: return r.read_s64(out.i64);
-    case ImmKind::F32Const: return r.read_fixed_u32(out.f32_bits);
-    case ImmKind::F64Const: return r.read_fixed_u64(out.f64_bits);
+    case ImmKind::CallIndirect:
+      return r.read_u32(out.index) && r.read_u32(out.index2);
+    case ImmKind::MemArg:
+      return read_memarg(out.mem);
+    case ImmKind::MemIdx:
+      return read_memory_index(out.index);
+    case ImmKind::I32Const:
+      return r.read_s32(out.i32);
+    case ImmKind::I64Const:
+      return r.read_s64(out.i64);
+    case ImmKind::F32Const:
+      return r.read_fixed_u32(out.f32_bits);
+    case ImmKind::F64Const:
+      return r.read_fixed_u64(out.f64_bits);
     case ImmKind::SelectT: {
       uint32_t count;
       if (!r.read_count(count)) return false;
@@ -114,11 +129,15 @@ bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
       }
       return true;
     }
-    case ImmKind::HeapType: return read_heap_type(r, features_, out.heap);
-    case ImmKind::MemoryInit: return r.read_u32(out.index) && read_memory_index(out.index2);
-    case ImmKind::MemoryCopy: return read_memory_index(out.index) && read_memory_index(out.index2);
+    case ImmKind::HeapType:
+      return read_heap_type(r, features_, out.heap);
+    case ImmKind::MemoryInit:
+      return r.read_u32(out.index) && read_memory_index(out.index2);
+    case ImmKind::MemoryCopy:
+      return read_memory_index(out.index) && read_memory_index(out.index2);
     case ImmKind::TableInit:
-    case ImmKind::TableCopy: return r.read_u32(out.index) && r.read_u32(out.index2);
+    case ImmKind::TableCopy:
+      return r.read_u32(out.index) && r.read_u32(out.index2);
     case ImmKind::V128Const:
     case ImmKind::Shuffle: {
       std::span<const uint8_t> bytes;
@@ -126,8 +145,10 @@ bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
       std::copy(bytes.begin(), bytes.end(), out.v128.begin());
       return true;
     }
-    case ImmKind::Lane: return r.read_u8(out.lane);
-    case ImmKind::MemArgLane: return read_memarg(out.mem) && r.read_u8(out.lane);
+    case ImmKind::Lane:
+      return r.read_u8(out.lane);
+    case ImmKind::MemArgLane:
+      return read_memarg(out.mem) && r.read_u8(out.lane);
   }
   return r.fail("unhandled immediate kind");
 }
@@ -161,7 +182,8 @@ bool InstrReader::next(Instr& out) {
           out.i32 = static_cast<int8_t>(p[1] << 1) >> 1;
           r.advance(2);
           return true;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -188,13 +210,17 @@ bool InstrReader::next(Instr& out) {
   out.op = op;
   // The commonest immediates inline; the rest through the general switch.
   switch (entry->imm) {
-    case ImmKind::None: return true;
+    case ImmKind::None:
+      return true;
     case ImmKind::LocalIdx:
     case ImmKind::LabelIdx:
     case ImmKind::GlobalIdx:
-    case ImmKind::FuncIdx: return r.read_u32(out.index);
-    case ImmKind::I32Const: return r.read_s32(out.i32);
-    default: return read_immediates(out, entry->imm);
+    case ImmKind::FuncIdx:
+      return r.read_u32(out.index);
+    case ImmKind::I32Const:
+      return r.read_s32(out.i32);
+    default:
+      return read_immediates(out, entry->imm);
   }
 }
 

@@ -116,10 +116,14 @@ bool is_valid_utf8(std::span<const uint8_t> s) {
     }
     size_t need;
     uint32_t cp;
-    if ((c & 0xe0) == 0xc0) need = 1, cp = c & 0x1f;
-    else if ((c & 0xf0) == 0xe0) need = 2, cp = c & 0x0f;
-    else if ((c & 0xf8) == 0xf0) need = 3, cp = c & 0x07;
-    else return false;
+    if ((c & 0xe0) == 0xc0)
+      need = 1, cp = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0)
+      need = 2, cp = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0)
+      need = 3, cp = c & 0x07;
+    else
+      return false;
     if (s.size() - i <= need) return false;
     for (size_t k = 1; k <= need; ++k) {
       if ((s[i + k] & 0xc0) != 0x80) return false;

@@ -6,23 +6,49 @@ namespace {
 // Abstract heap types by their one-byte binary code (3.0 adds all but func/extern).
 bool abstract_heap_from_byte(uint8_t byte, const Features& f, AbsHeap& out) {
   switch (byte) {
-    case 0x70: out = AbsHeap::Func; return true;
-    case 0x6f: out = AbsHeap::Extern; return true;
-    default: break;
+    case 0x70:
+      out = AbsHeap::Func;
+      return true;
+    case 0x6f:
+      out = AbsHeap::Extern;
+      return true;
+    default:
+      break;
   }
   if (!f.has(Feature::Gc) && !f.has(Feature::Exceptions)) return false;
   switch (byte) {
-    case 0x6e: out = AbsHeap::Any; break;
-    case 0x6d: out = AbsHeap::Eq; break;
-    case 0x6c: out = AbsHeap::I31; break;
-    case 0x6b: out = AbsHeap::Struct; break;
-    case 0x6a: out = AbsHeap::Array; break;
-    case 0x71: out = AbsHeap::None; break;
-    case 0x73: out = AbsHeap::NoFunc; break;
-    case 0x72: out = AbsHeap::NoExtern; break;
-    case 0x69: out = AbsHeap::Exn; break;
-    case 0x74: out = AbsHeap::NoExn; break;
-    default: return false;
+    case 0x6e:
+      out = AbsHeap::Any;
+      break;
+    case 0x6d:
+      out = AbsHeap::Eq;
+      break;
+    case 0x6c:
+      out = AbsHeap::I31;
+      break;
+    case 0x6b:
+      out = AbsHeap::Struct;
+      break;
+    case 0x6a:
+      out = AbsHeap::Array;
+      break;
+    case 0x71:
+      out = AbsHeap::None;
+      break;
+    case 0x73:
+      out = AbsHeap::NoFunc;
+      break;
+    case 0x72:
+      out = AbsHeap::NoExtern;
+      break;
+    case 0x69:
+      out = AbsHeap::Exn;
+      break;
+    case 0x74:
+      out = AbsHeap::NoExn;
+      break;
+    default:
+      return false;
   }
   return true;
 }
@@ -78,10 +104,18 @@ bool read_val_type(Reader& r, const Features& f, ValType& out) {
   uint8_t byte;
   if (!r.peek_u8(byte)) return r.fail("unexpected end");
   switch (byte) {
-    case 0x7f: out = ValKind::I32; break;
-    case 0x7e: out = ValKind::I64; break;
-    case 0x7d: out = ValKind::F32; break;
-    case 0x7c: out = ValKind::F64; break;
+    case 0x7f:
+      out = ValKind::I32;
+      break;
+    case 0x7e:
+      out = ValKind::I64;
+      break;
+    case 0x7d:
+      out = ValKind::F32;
+      break;
+    case 0x7c:
+      out = ValKind::F64;
+      break;
     case 0x7b:
       if (!f.has(Feature::Simd)) return r.fail("malformed value type");
       out = ValKind::V128;
@@ -107,8 +141,8 @@ bool read_limits(Reader& r, const Features& f, Limits& out, bool is_memory) {
   const bool allow_64 = f.has(Feature::Memory64);
   const uint8_t known = 0x01 | (allow_shared ? 0x02 : 0) | (allow_64 ? 0x04 : 0);
   if (flags & ~known) {
-    return r.fail_at(r.offset() - 1, is_memory ? "malformed memory limits flags"
-                                                : "malformed table limits flags");
+    return r.fail_at(r.offset() - 1,
+                     is_memory ? "malformed memory limits flags" : "malformed table limits flags");
   }
   out.shared = flags & 0x02;
   out.is64 = flags & 0x04;

@@ -8,8 +8,12 @@ namespace {
 int g_exit_code = 0;
 }
 
-void set_exit_code(int code) { g_exit_code = code; }
-int exit_code() { return g_exit_code; }
+void set_exit_code(int code) {
+  g_exit_code = code;
+}
+int exit_code() {
+  return g_exit_code;
+}
 
 void add_feature_flags(CLI::App& command, Features& features) {
   for (unsigned i = 1; i < static_cast<unsigned>(Feature::Count_); ++i) {

@@ -37,29 +37,46 @@ bool parse_argument(const std::string& text, ValType type, Value& out) {
       break;
     }
     case ValKind::I64:
-      if (!text.empty() && text[0] == '-') out.i64 = std::strtoll(text.c_str(), &end, 0);
-      else out.u64 = std::strtoull(text.c_str(), &end, 0);
+      if (!text.empty() && text[0] == '-')
+        out.i64 = std::strtoll(text.c_str(), &end, 0);
+      else
+        out.u64 = std::strtoull(text.c_str(), &end, 0);
       break;
-    case ValKind::F32: out.f32 = std::strtof(text.c_str(), &end); break;
-    case ValKind::F64: out.f64 = std::strtod(text.c_str(), &end); break;
-    default: return false;
+    case ValKind::F32:
+      out.f32 = std::strtof(text.c_str(), &end);
+      break;
+    case ValKind::F64:
+      out.f64 = std::strtod(text.c_str(), &end);
+      break;
+    default:
+      return false;
   }
   return errno == 0 && end && *end == '\0' && !text.empty();
 }
 
 void print_value(ValType type, const Value& v) {
   switch (type.kind) {
-    case ValKind::I32: std::printf("%" PRId32 "\n", v.i32); break;
-    case ValKind::I64: std::printf("%" PRId64 "\n", v.i64); break;
-    case ValKind::F32: std::printf("%.9g\n", static_cast<double>(v.f32)); break;
-    case ValKind::F64: std::printf("%.17g\n", v.f64); break;
+    case ValKind::I32:
+      std::printf("%" PRId32 "\n", v.i32);
+      break;
+    case ValKind::I64:
+      std::printf("%" PRId64 "\n", v.i64);
+      break;
+    case ValKind::F32:
+      std::printf("%.9g\n", static_cast<double>(v.f32));
+      break;
+    case ValKind::F64:
+      std::printf("%.17g\n", v.f64);
+      break;
     case ValKind::V128: {
       std::printf("0x");
       for (int i = 15; i >= 0; --i) std::printf("%02x", v.v128.bytes[i]);
       std::printf("\n");
       break;
     }
-    default: std::printf(v.ref ? "ref\n" : "null\n"); break;
+    default:
+      std::printf(v.ref ? "ref\n" : "null\n");
+      break;
   }
 }
 
@@ -78,8 +95,8 @@ int run_module(const RunOptions& options) {
   }
   if (!module->imports.empty()) {
     const Import& imp = module->imports.front();
-    return fail(options.file, "unknown import: \"" + imp.module + "\" \"" + imp.field +
-                                  "\" (" + to_string(imp.kind) + ") has no provider");
+    return fail(options.file, "unknown import: \"" + imp.module + "\" \"" + imp.field + "\" (" +
+                                  to_string(imp.kind) + ") has no provider");
   }
   Store store;
   interp::Interpreter interpreter(options.features);
@@ -114,10 +131,11 @@ int run_module(const RunOptions& options) {
     constexpr size_t kMaxFrames = 64;
     for (size_t i = 0; i < trap->backtrace.size() && i < kMaxFrames; ++i) {
       const TrapFrame& frame = trap->backtrace[i];
-      std::fprintf(stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
-                   frame.func_name.empty()
-                       ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
-                       : frame.func_name.c_str());
+      std::fprintf(
+          stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
+          frame.func_name.empty()
+              ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
+              : frame.func_name.c_str());
     }
     if (trap->backtrace.size() > kMaxFrames) {
       std::fprintf(stderr, "  ... %zu more frames\n", trap->backtrace.size() - kMaxFrames);

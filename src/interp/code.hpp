@@ -33,7 +33,9 @@ enum class IOp : uint16_t {
 };
 
 inline constexpr size_t kIOpCount = static_cast<size_t>(IOp::Count_);
-inline IOp iop_from(Opcode op) { return static_cast<IOp>(op); }
+inline IOp iop_from(Opcode op) {
+  return static_cast<IOp>(op);
+}
 
 // Where a (module byte offset) instruction starts in the code, for trap locations.
 struct SourceMapEntry {
@@ -43,9 +45,9 @@ struct SourceMapEntry {
 
 struct CompiledFunction {
   std::vector<uint8_t> code;
-  uint32_t param_bytes = 0;   // slots of the parameters
-  uint32_t locals_end = 0;    // end of declared locals (zeroed on entry)
-  uint32_t frame_bytes = 0;   // whole frame: params, locals, temporaries
+  uint32_t param_bytes = 0;                // slots of the parameters
+  uint32_t locals_end = 0;                 // end of declared locals (zeroed on entry)
+  uint32_t frame_bytes = 0;                // whole frame: params, locals, temporaries
   std::vector<SourceMapEntry> source_map;  // sorted by code_offset
 };
 

@@ -15,15 +15,19 @@ namespace {
 constexpr uint32_t kSlot = 8;
 constexpr uint32_t kNoAlias = UINT32_MAX;
 
-uint32_t width(ValType t) { return t.kind == ValKind::V128 ? 2 * kSlot : kSlot; }
-bool is_wide(ValType t) { return t.kind == ValKind::V128; }
+uint32_t width(ValType t) {
+  return t.kind == ValKind::V128 ? 2 * kSlot : kSlot;
+}
+bool is_wide(ValType t) {
+  return t.kind == ValKind::V128;
+}
 
 // One entry of the compile-time operand stack.
 struct Operand {
   ValType type;
-  uint32_t slot;                // its canonical slot (byte offset in the frame)
-  uint32_t alias = kNoAlias;    // while != kNoAlias the value still lives in this local's slot
-  bool is_const = false;        // a scalar constant not yet written anywhere (`bits`)
+  uint32_t slot;              // its canonical slot (byte offset in the frame)
+  uint32_t alias = kNoAlias;  // while != kNoAlias the value still lives in this local's slot
+  bool is_const = false;      // a scalar constant not yet written anywhere (`bits`)
   uint64_t bits = 0;
   uint32_t source() const { return alias != kNoAlias ? alias : slot; }
 };
@@ -33,10 +37,10 @@ struct Label {
   size_t entry = 0;  // operand stack index of the first parameter
   std::vector<ValType> params, results;
   uint32_t loop_target = 0;
-  std::vector<uint32_t> fixups;        // code positions of u32 targets that jump to the end
-  uint32_t else_fixup = UINT32_MAX;    // `if`: the JumpUnless to patch at else/end
-  bool dead = false;                   // rest of the frame is unreachable
-  bool entered_dead = false;           // the whole frame is unreachable code
+  std::vector<uint32_t> fixups;      // code positions of u32 targets that jump to the end
+  uint32_t else_fixup = UINT32_MAX;  // `if`: the JumpUnless to patch at else/end
+  bool dead = false;                 // rest of the frame is unreachable
+  bool entered_dead = false;         // the whole frame is unreachable code
 };
 
 class Compiler {
@@ -108,8 +112,10 @@ class Compiler {
   }
   // Writes operand `o` into `dst` (a constant directly, otherwise a copy from where it lives).
   void copy_operand(uint32_t dst, const Operand& o) {
-    if (o.is_const) emit_const(dst, o.bits);
-    else copy(dst, o.source(), o.type);
+    if (o.is_const)
+      emit_const(dst, o.bits);
+    else
+      copy(dst, o.source(), o.type);
   }
   void copy(uint32_t dst, uint32_t src, ValType t) {
     if (dst == src) return;
@@ -229,34 +235,20 @@ IOp immediate_form(Opcode op) {
     IOp with_immediate;
   };
   static constexpr Form kForms[] = {
-      {Opcode::I32Add, IOp::I32AddImm},
-      {Opcode::I32Sub, IOp::I32SubImm},
-      {Opcode::I32Mul, IOp::I32MulImm},
-      {Opcode::I32And, IOp::I32AndImm},
-      {Opcode::I32Or, IOp::I32OrImm},
-      {Opcode::I32Xor, IOp::I32XorImm},
-      {Opcode::I32Shl, IOp::I32ShlImm},
-      {Opcode::I32ShrS, IOp::I32ShrSImm},
-      {Opcode::I32ShrU, IOp::I32ShrUImm},
-      {Opcode::I32Eq, IOp::I32EqImm},
-      {Opcode::I32Ne, IOp::I32NeImm},
-      {Opcode::I32LtS, IOp::I32LtSImm},
-      {Opcode::I32LtU, IOp::I32LtUImm},
-      {Opcode::I32GtS, IOp::I32GtSImm},
-      {Opcode::I32GtU, IOp::I32GtUImm},
-      {Opcode::I32LeS, IOp::I32LeSImm},
-      {Opcode::I32LeU, IOp::I32LeUImm},
-      {Opcode::I32GeS, IOp::I32GeSImm},
-      {Opcode::I32GeU, IOp::I32GeUImm},
-      {Opcode::I64Add, IOp::I64AddImm},
-      {Opcode::I64Sub, IOp::I64SubImm},
-      {Opcode::I64Mul, IOp::I64MulImm},
-      {Opcode::I64And, IOp::I64AndImm},
-      {Opcode::I64Or, IOp::I64OrImm},
-      {Opcode::I64Xor, IOp::I64XorImm},
-      {Opcode::I64Shl, IOp::I64ShlImm},
-      {Opcode::I64ShrS, IOp::I64ShrSImm},
-      {Opcode::I64ShrU, IOp::I64ShrUImm},
+      {Opcode::I32Add, IOp::I32AddImm},   {Opcode::I32Sub, IOp::I32SubImm},
+      {Opcode::I32Mul, IOp::I32MulImm},   {Opcode::I32And, IOp::I32AndImm},
+      {Opcode::I32Or, IOp::I32OrImm},     {Opcode::I32Xor, IOp::I32XorImm},
+      {Opcode::I32Shl, IOp::I32ShlImm},   {Opcode::I32ShrS, IOp::I32ShrSImm},
+      {Opcode::I32ShrU, IOp::I32ShrUImm}, {Opcode::I32Eq, IOp::I32EqImm},
+      {Opcode::I32Ne, IOp::I32NeImm},     {Opcode::I32LtS, IOp::I32LtSImm},
+      {Opcode::I32LtU, IOp::I32LtUImm},   {Opcode::I32GtS, IOp::I32GtSImm},
+      {Opcode::I32GtU, IOp::I32GtUImm},   {Opcode::I32LeS, IOp::I32LeSImm},
+      {Opcode::I32LeU, IOp::I32LeUImm},   {Opcode::I32GeS, IOp::I32GeSImm},
+      {Opcode::I32GeU, IOp::I32GeUImm},   {Opcode::I64Add, IOp::I64AddImm},
+      {Opcode::I64Sub, IOp::I64SubImm},   {Opcode::I64Mul, IOp::I64MulImm},
+      {Opcode::I64And, IOp::I64AndImm},   {Opcode::I64Or, IOp::I64OrImm},
+      {Opcode::I64Xor, IOp::I64XorImm},   {Opcode::I64Shl, IOp::I64ShlImm},
+      {Opcode::I64ShrS, IOp::I64ShrSImm}, {Opcode::I64ShrU, IOp::I64ShrUImm},
   };
   for (const Form& f : kForms) {
     if (f.op == op) return f.with_immediate;
@@ -396,8 +388,10 @@ void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
       emit_dst(push(info.result));
       const uint32_t dst_pos = last_dst_;
       emit_u32(a.source());
-      if (info.param1 == ValKind::I64) emit_u64(b.bits);
-      else emit_u32(static_cast<uint32_t>(b.bits));
+      if (info.param1 == ValKind::I64)
+        emit_u64(b.bits);
+      else
+        emit_u32(static_cast<uint32_t>(b.bits));
       last_dst_ = dst_pos;
       return;
     }
@@ -412,16 +406,34 @@ void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
   const uint32_t dst_pos = last_dst_;
   for (int i = 0; i < n; ++i) emit_u32(sources[i]);
   switch (info.imm) {
-    case ImmKind::MemArg: emit_u64(instr.mem.offset); break;
-    case ImmKind::MemArgLane: emit_u64(instr.mem.offset); emit_u32(instr.lane); break;
-    case ImmKind::Lane: emit_u32(instr.lane); break;
-    case ImmKind::I32Const: emit_u32(static_cast<uint32_t>(instr.i32)); break;
-    case ImmKind::F32Const: emit_u32(instr.f32_bits); break;
-    case ImmKind::I64Const: emit_u64(static_cast<uint64_t>(instr.i64)); break;
-    case ImmKind::F64Const: emit_u64(instr.f64_bits); break;
+    case ImmKind::MemArg:
+      emit_u64(instr.mem.offset);
+      break;
+    case ImmKind::MemArgLane:
+      emit_u64(instr.mem.offset);
+      emit_u32(instr.lane);
+      break;
+    case ImmKind::Lane:
+      emit_u32(instr.lane);
+      break;
+    case ImmKind::I32Const:
+      emit_u32(static_cast<uint32_t>(instr.i32));
+      break;
+    case ImmKind::F32Const:
+      emit_u32(instr.f32_bits);
+      break;
+    case ImmKind::I64Const:
+      emit_u64(static_cast<uint64_t>(instr.i64));
+      break;
+    case ImmKind::F64Const:
+      emit_u64(instr.f64_bits);
+      break;
     case ImmKind::V128Const:
-    case ImmKind::Shuffle: emit_raw(instr.v128.data(), 16); break;
-    default: break;
+    case ImmKind::Shuffle:
+      emit_raw(instr.v128.data(), 16);
+      break;
+    default:
+      break;
   }
   last_dst_ = dst_pos;
 }
@@ -531,8 +543,8 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   if (dead()) return true;
 
   if (info.simple) {
-    const bool other_memory = (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) &&
-                              instr.mem.memory != 0;
+    const bool other_memory =
+        (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) && instr.mem.memory != 0;
     // Loads and stores address the cached memory 0; another memory is switched in around them.
     if (other_memory) {
       emit_op(IOp::UseMemory);
@@ -551,8 +563,11 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_u32(static_cast<uint32_t>(TrapKind::Unreachable));
       mark_dead();
       return true;
-    case Opcode::Nop: return true;
-    case Opcode::Drop: pop_deferred(); return true;
+    case Opcode::Nop:
+      return true;
+    case Opcode::Drop:
+      pop_deferred();
+      return true;
     case Opcode::Br: {
       Label& target = label(instr.index);
       emit_branch_copies(target, target.op == Opcode::Loop ? target.params : target.results);
@@ -605,8 +620,10 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
         const bool in_place = stack_.size() - types.size() == target.entry;
         if (in_place) {
           // Jump straight to the label: record the table entry itself as the fixup.
-          if (target.op == Opcode::Loop) patch_u32(table + 4 * i, target.loop_target);
-          else target.fixups.push_back(table + 4 * i);
+          if (target.op == Opcode::Loop)
+            patch_u32(table + 4 * i, target.loop_target);
+          else
+            target.fixups.push_back(table + 4 * i);
           continue;
         }
         patch_u32(table + 4 * i, here());
@@ -652,8 +669,12 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       stack_.back().alias = local_slot(instr.index);
       return true;
     }
-    case Opcode::LocalSet: set_local(instr.index, false); return true;
-    case Opcode::LocalTee: set_local(instr.index, true); return true;
+    case Opcode::LocalSet:
+      set_local(instr.index, false);
+      return true;
+    case Opcode::LocalTee:
+      set_local(instr.index, true);
+      return true;
     case Opcode::GlobalGet: {
       const ValType t = module_.global_type(instr.index).type;
       emit_op(is_wide(t) ? IOp::GlobalGet128 : IOp::GlobalGet64);
@@ -695,12 +716,23 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       const Operand a = pop();
       IOp op = IOp::MemoryFillOp;
       switch (instr.op) {
-        case Opcode::MemoryCopy: op = IOp::MemoryCopyOp; break;
-        case Opcode::MemoryInit: op = IOp::MemoryInitOp; break;
-        case Opcode::TableCopy: op = IOp::TableCopyOp; break;
-        case Opcode::TableInit: op = IOp::TableInitOp; break;
-        case Opcode::TableFill: op = IOp::TableFillOp; break;
-        default: break;
+        case Opcode::MemoryCopy:
+          op = IOp::MemoryCopyOp;
+          break;
+        case Opcode::MemoryInit:
+          op = IOp::MemoryInitOp;
+          break;
+        case Opcode::TableCopy:
+          op = IOp::TableCopyOp;
+          break;
+        case Opcode::TableInit:
+          op = IOp::TableInitOp;
+          break;
+        case Opcode::TableFill:
+          op = IOp::TableFillOp;
+          break;
+        default:
+          break;
       }
       emit_op(op);
       emit_u32(a.source());

@@ -47,7 +47,9 @@ inline void wr(uint8_t* p, T v) {
 const void* g_handlers[kIOpCount];
 bool g_implemented[kIOpCount];
 
-uint32_t slot_width(ValType t) { return t.kind == ValKind::V128 ? 16 : 8; }
+uint32_t slot_width(ValType t) {
+  return t.kind == ValKind::V128 ? 16 : 8;
+}
 
 // Copies slots (8 or 16 bytes each) into Values and back, for host calls.
 void slots_to_values(const uint8_t* slots, std::span<const ValType> types, Value* out) {
@@ -137,7 +139,8 @@ std::optional<Trap> Interpreter::call(FunctionInst& func, std::span<const Value>
   for (ValType t : type.params) arg_bytes += slot_width(t);
   for (ValType t : type.results) result_bytes += slot_width(t);
   if (fp + std::max(arg_bytes, result_bytes) > stack_ + limits_.stack_bytes) {
-    return Trap{TrapKind::CallStackExhausted, std::string(trap_message(TrapKind::CallStackExhausted)), {}};
+    return Trap{
+        TrapKind::CallStackExhausted, std::string(trap_message(TrapKind::CallStackExhausted)), {}};
   }
   values_to_slots(args.data(), type.params, fp);
   std::optional<Trap> trap = run(this, &func, fp);
@@ -170,7 +173,9 @@ bool has_handler(IOp op) {
 std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uint8_t* fp) {
   if (!self) {
     for (auto& h : g_handlers) h = &&L_Unimplemented;
-#define CONST32(Name) g_handlers[size_t(IOp::Name)] = &&L_##Name; g_implemented[size_t(IOp::Name)] = true;
+#define CONST32(Name)                         \
+  g_handlers[size_t(IOp::Name)] = &&L_##Name; \
+  g_implemented[size_t(IOp::Name)] = true;
 #define CONST64 CONST32
 #define UNOP(Name, TR, TA, expr) CONST32(Name)
 #define BINOP(Name, TR, TA, expr) CONST32(Name)
@@ -241,14 +246,13 @@ enter:
   }
   {
     const CompiledFunction* target = callee->code
-                                          ? static_cast<const CompiledFunction*>(callee->code)
-                                          : self->compiled_or_error(*callee, trap_text);
+                                         ? static_cast<const CompiledFunction*>(callee->code)
+                                         : self->compiled_or_error(*callee, trap_text);
     if (!target) {
       trap_kind = TrapKind::HostError;
       goto trap;
     }
-    if (depth >= self->limits_.max_call_depth ||
-        callee_fp + target->frame_bytes > stack_end) {
+    if (depth >= self->limits_.max_call_depth || callee_fp + target->frame_bytes > stack_end) {
       TRAP(TrapKind::CallStackExhausted);
     }
     frames[depth++] = Frame{return_pc, callee_fp, target, callee};
@@ -263,6 +267,8 @@ enter:
     DISPATCH();
   }
 
+  // The handlers below are laid out as a table, one line each where it fits.
+  // clang-format off
   // ---- scalar instructions (scalar_ops.inc) ----
 #define CONST32(Name) L_##Name: wr<u32>(S(0), U32(1)); NEXT(8);
 #define CONST64(Name) L_##Name: wr<u64>(S(0), rd<u64>(pc + 12)); NEXT(12);
@@ -455,7 +461,8 @@ L_Unimplemented:
   trap_text = "instruction not supported by the interpreter yet";
   goto trap;
 
-trap: {
+  // clang-format on
+trap : {
   Trap result{trap_kind, trap_text.empty() ? std::string(trap_message(trap_kind)) : trap_text, {}};
   // Backtrace, innermost first: the trapping pc, then each caller's call site.
   const uint8_t* at = pc;

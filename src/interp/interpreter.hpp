@@ -3,9 +3,9 @@
 // traps with "call stack exhausted" instead of overflowing the host stack.
 #pragma once
 #include <memory>
-#include <string>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "interp/code.hpp"
@@ -43,8 +43,8 @@ class Interpreter : public Executor {
   Features features_;
   InterpreterLimits limits_;
   uint8_t* stack_ = nullptr;  // mmap'ed, committed lazily by the kernel
-  Frame* frames_ = nullptr;  // max_call_depth activations, mmap'ed, committed as they are used
-  size_t depth_ = 0;         // activations in use (all host entries together)
+  Frame* frames_ = nullptr;   // max_call_depth activations, mmap'ed, committed as they are used
+  size_t depth_ = 0;          // activations in use (all host entries together)
   std::vector<std::unique_ptr<CompiledFunction>> code_;
   uint8_t* stack_top_ = nullptr;  // first free byte: where a host entry places its frame
 };

@@ -15,18 +15,26 @@ namespace loom::numeric {
 
 // ---- integers (unsigned arithmetic: wrap-around is defined) ----
 template <typename U>
-inline U shl(U a, U b) { return a << (b & (sizeof(U) * 8 - 1)); }
+inline U shl(U a, U b) {
+  return a << (b & (sizeof(U) * 8 - 1));
+}
 template <typename U>
-inline U shr_u(U a, U b) { return a >> (b & (sizeof(U) * 8 - 1)); }
+inline U shr_u(U a, U b) {
+  return a >> (b & (sizeof(U) * 8 - 1));
+}
 template <typename U>
 inline U shr_s(U a, U b) {
   using S = std::make_signed_t<U>;
   return static_cast<U>(static_cast<S>(a) >> (b & (sizeof(U) * 8 - 1)));
 }
 template <typename U>
-inline U rotl(U a, U b) { return std::rotl(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+inline U rotl(U a, U b) {
+  return std::rotl(a, static_cast<int>(b & (sizeof(U) * 8 - 1)));
+}
 template <typename U>
-inline U rotr(U a, U b) { return std::rotr(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+inline U rotr(U a, U b) {
+  return std::rotr(a, static_cast<int>(b & (sizeof(U) * 8 - 1)));
+}
 
 // Division: returns the trap, if any; the quotient/remainder in `out`.
 template <typename U>
@@ -67,13 +75,15 @@ inline U extend_s(U a) {  // sign-extend the low bits of `a` that fit in From
 
 // ---- floats ----
 template <typename F>
-inline F canonical_nan() { return std::numeric_limits<F>::quiet_NaN(); }
+inline F canonical_nan() {
+  return std::numeric_limits<F>::quiet_NaN();
+}
 
 // NaN in, NaN out (quieted); otherwise IEEE with -0 < +0.
 template <typename F>
 inline F fmin(F a, F b) {
   if (std::isnan(a) || std::isnan(b)) return a + b;  // propagates a quiet NaN
-  if (a == b) return std::signbit(a) ? a : b;         // min(-0, +0) = -0
+  if (a == b) return std::signbit(a) ? a : b;        // min(-0, +0) = -0
   return a < b ? a : b;
 }
 template <typename F>
@@ -85,21 +95,33 @@ inline F fmax(F a, F b) {
 // Rounding: a NaN operand must come back quiet (an arithmetic NaN), which the C library's
 // rounding functions do not guarantee for signaling NaNs; `a + a` quiets it.
 template <typename F>
-inline F ceil(F a) { return std::isnan(a) ? a + a : std::ceil(a); }
+inline F ceil(F a) {
+  return std::isnan(a) ? a + a : std::ceil(a);
+}
 template <typename F>
-inline F floor(F a) { return std::isnan(a) ? a + a : std::floor(a); }
+inline F floor(F a) {
+  return std::isnan(a) ? a + a : std::floor(a);
+}
 template <typename F>
-inline F trunc(F a) { return std::isnan(a) ? a + a : std::trunc(a); }
+inline F trunc(F a) {
+  return std::isnan(a) ? a + a : std::trunc(a);
+}
 // Round to nearest, ties to even (the default rounding mode of the host FPU).
 template <typename F>
-inline F nearest(F a) { return std::isnan(a) ? a + a : std::nearbyint(a); }
+inline F nearest(F a) {
+  return std::isnan(a) ? a + a : std::nearbyint(a);
+}
 
 // Sign and magnitude operations are bit operations: they never change a NaN's payload.
-inline float fabs_bits(float a) { return std::bit_cast<float>(std::bit_cast<uint32_t>(a) & 0x7fffffffu); }
+inline float fabs_bits(float a) {
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(a) & 0x7fffffffu);
+}
 inline double fabs_bits(double a) {
   return std::bit_cast<double>(std::bit_cast<uint64_t>(a) & 0x7fffffffffffffffull);
 }
-inline float fneg_bits(float a) { return std::bit_cast<float>(std::bit_cast<uint32_t>(a) ^ 0x80000000u); }
+inline float fneg_bits(float a) {
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(a) ^ 0x80000000u);
+}
 inline double fneg_bits(double a) {
   return std::bit_cast<double>(std::bit_cast<uint64_t>(a) ^ 0x8000000000000000ull);
 }

@@ -21,8 +21,10 @@ class Features {
   static Features wasm20();
   bool has(Feature f) const { return (bits_ >> static_cast<unsigned>(f)) & 1u; }
   void set(Feature f, bool on) {
-    if (on) bits_ |= uint64_t{1} << static_cast<unsigned>(f);
-    else bits_ &= ~(uint64_t{1} << static_cast<unsigned>(f));
+    if (on)
+      bits_ |= uint64_t{1} << static_cast<unsigned>(f);
+    else
+      bits_ &= ~(uint64_t{1} << static_cast<unsigned>(f));
   }
 
  private:

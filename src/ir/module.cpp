@@ -6,11 +6,21 @@ namespace loom {
 void Module::add_import(Import imp) {
   auto position = static_cast<uint32_t>(imports.size());
   switch (imp.kind) {
-    case ExternKind::Func: imported_funcs.push_back(position); break;
-    case ExternKind::Table: imported_tables.push_back(position); break;
-    case ExternKind::Memory: imported_memories.push_back(position); break;
-    case ExternKind::Global: imported_globals.push_back(position); break;
-    case ExternKind::Tag: imported_tags.push_back(position); break;
+    case ExternKind::Func:
+      imported_funcs.push_back(position);
+      break;
+    case ExternKind::Table:
+      imported_tables.push_back(position);
+      break;
+    case ExternKind::Memory:
+      imported_memories.push_back(position);
+      break;
+    case ExternKind::Global:
+      imported_globals.push_back(position);
+      break;
+    case ExternKind::Tag:
+      imported_tags.push_back(position);
+      break;
   }
   imports.push_back(std::move(imp));
 }

@@ -20,24 +20,24 @@ enum class ImmKind : uint8_t {
   LocalIdx,
   GlobalIdx,
   TableIdx,
-  MemArg,        // u32 align flags (bit 6: memory index follows), [u32 memidx], u32/u64 offset
-  MemIdx,        // u32 memory index (a single zero byte in 2.0)
-  I32Const,      // s32
-  I64Const,      // s64
-  F32Const,      // 4 bytes little endian
-  F64Const,      // 8 bytes little endian
-  SelectT,       // vec(valtype)
-  HeapType,      // heap type (ref.null)
-  MemoryInit,    // u32 data index, u32 memory index
+  MemArg,      // u32 align flags (bit 6: memory index follows), [u32 memidx], u32/u64 offset
+  MemIdx,      // u32 memory index (a single zero byte in 2.0)
+  I32Const,    // s32
+  I64Const,    // s64
+  F32Const,    // 4 bytes little endian
+  F64Const,    // 8 bytes little endian
+  SelectT,     // vec(valtype)
+  HeapType,    // heap type (ref.null)
+  MemoryInit,  // u32 data index, u32 memory index
   DataIdx,
-  MemoryCopy,    // u32 dest memory, u32 source memory
-  TableInit,     // u32 elem index, u32 table index
+  MemoryCopy,  // u32 dest memory, u32 source memory
+  TableInit,   // u32 elem index, u32 table index
   ElemIdx,
-  TableCopy,     // u32 dest table, u32 source table
-  V128Const,     // 16 bytes
-  Shuffle,       // 16 lane indices
-  Lane,          // 1 lane byte
-  MemArgLane,    // memarg then 1 lane byte
+  TableCopy,   // u32 dest table, u32 source table
+  V128Const,   // 16 bytes
+  Shuffle,     // 16 lane indices
+  Lane,        // 1 lane byte
+  MemArgLane,  // memarg then 1 lane byte
 };
 
 enum class Opcode : uint16_t {
@@ -62,7 +62,9 @@ struct OpInfo {
 };
 
 const OpInfo& op_info(Opcode op);
-inline std::string_view op_text(Opcode op) { return op_info(op).text; }
+inline std::string_view op_text(Opcode op) {
+  return op_info(op).text;
+}
 
 // Binary lookup: prefix 0 with a single byte code, or 0xFC/0xFD with the LEB sub-code.
 std::optional<Opcode> opcode_from_binary(uint8_t prefix, uint32_t code);

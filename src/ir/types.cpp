@@ -5,30 +5,48 @@ namespace loom {
 std::string to_string(HeapType h) {
   if (h.is_index()) return std::to_string(h.value);
   switch (static_cast<AbsHeap>(h.value)) {
-    case AbsHeap::Func: return "func";
-    case AbsHeap::Extern: return "extern";
-    case AbsHeap::Any: return "any";
-    case AbsHeap::Eq: return "eq";
-    case AbsHeap::I31: return "i31";
-    case AbsHeap::Struct: return "struct";
-    case AbsHeap::Array: return "array";
-    case AbsHeap::None: return "none";
-    case AbsHeap::NoFunc: return "nofunc";
-    case AbsHeap::NoExtern: return "noextern";
-    case AbsHeap::Exn: return "exn";
-    case AbsHeap::NoExn: return "noexn";
+    case AbsHeap::Func:
+      return "func";
+    case AbsHeap::Extern:
+      return "extern";
+    case AbsHeap::Any:
+      return "any";
+    case AbsHeap::Eq:
+      return "eq";
+    case AbsHeap::I31:
+      return "i31";
+    case AbsHeap::Struct:
+      return "struct";
+    case AbsHeap::Array:
+      return "array";
+    case AbsHeap::None:
+      return "none";
+    case AbsHeap::NoFunc:
+      return "nofunc";
+    case AbsHeap::NoExtern:
+      return "noextern";
+    case AbsHeap::Exn:
+      return "exn";
+    case AbsHeap::NoExn:
+      return "noexn";
   }
   return "?";
 }
 
 std::string to_string(ValType t) {
   switch (t.kind) {
-    case ValKind::Void: return "void";
-    case ValKind::I32: return "i32";
-    case ValKind::I64: return "i64";
-    case ValKind::F32: return "f32";
-    case ValKind::F64: return "f64";
-    case ValKind::V128: return "v128";
+    case ValKind::Void:
+      return "void";
+    case ValKind::I32:
+      return "i32";
+    case ValKind::I64:
+      return "i64";
+    case ValKind::F32:
+      return "f32";
+    case ValKind::F64:
+      return "f64";
+    case ValKind::V128:
+      return "v128";
     case ValKind::Ref:
       if (t.nullable && !t.heap.is_index()) return to_string(t.heap) + "ref";
       return std::string("(ref ") + (t.nullable ? "null " : "") + to_string(t.heap) + ")";
@@ -46,11 +64,16 @@ std::string to_string(const FuncType& t) {
 
 const char* to_string(ExternKind k) {
   switch (k) {
-    case ExternKind::Func: return "func";
-    case ExternKind::Table: return "table";
-    case ExternKind::Memory: return "memory";
-    case ExternKind::Global: return "global";
-    case ExternKind::Tag: return "tag";
+    case ExternKind::Func:
+      return "func";
+    case ExternKind::Table:
+      return "table";
+    case ExternKind::Memory:
+      return "memory";
+    case ExternKind::Global:
+      return "global";
+    case ExternKind::Tag:
+      return "tag";
   }
   return "?";
 }

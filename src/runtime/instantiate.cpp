@@ -32,11 +32,16 @@ std::optional<Extern> Instance::find_export(std::string_view name) const {
   for (const Export& exp : module_->exports) {
     if (exp.name != name) continue;
     switch (exp.kind) {
-      case ExternKind::Func: return Extern{exp.kind, funcs[exp.index]};
-      case ExternKind::Table: return Extern{exp.kind, tables[exp.index]};
-      case ExternKind::Memory: return Extern{exp.kind, memories[exp.index]};
-      case ExternKind::Global: return Extern{exp.kind, globals[exp.index]};
-      case ExternKind::Tag: return std::nullopt;
+      case ExternKind::Func:
+        return Extern{exp.kind, funcs[exp.index]};
+      case ExternKind::Table:
+        return Extern{exp.kind, tables[exp.index]};
+      case ExternKind::Memory:
+        return Extern{exp.kind, memories[exp.index]};
+      case ExternKind::Global:
+        return Extern{exp.kind, globals[exp.index]};
+      case ExternKind::Tag:
+        return std::nullopt;
     }
   }
   return std::nullopt;
@@ -70,7 +75,8 @@ std::string match_import(const Import& import, const Module& module, const Store
     case ExternKind::Global:
       if (provided.global()->type != import.global) return "incompatible import type";
       return {};
-    case ExternKind::Tag: return "incompatible import type: tags are not supported yet";
+    case ExternKind::Tag:
+      return "incompatible import type: tags are not supported yet";
   }
   return "incompatible import type";
 }
@@ -96,11 +102,20 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
 
   for (const Extern& ext : imports) {
     switch (ext.kind) {
-      case ExternKind::Func: inst->funcs.push_back(ext.func()); break;
-      case ExternKind::Table: inst->tables.push_back(ext.table()); break;
-      case ExternKind::Memory: inst->memories.push_back(ext.memory()); break;
-      case ExternKind::Global: inst->globals.push_back(ext.global()); break;
-      case ExternKind::Tag: break;
+      case ExternKind::Func:
+        inst->funcs.push_back(ext.func());
+        break;
+      case ExternKind::Table:
+        inst->tables.push_back(ext.table());
+        break;
+      case ExternKind::Memory:
+        inst->memories.push_back(ext.memory());
+        break;
+      case ExternKind::Global:
+        inst->globals.push_back(ext.global());
+        break;
+      case ExternKind::Tag:
+        break;
     }
   }
   const uint32_t num_imported_funcs = module.num_imported_funcs();
@@ -110,7 +125,8 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   }
   // Globals before tables: a 3.0 table initializer may read a global.
   for (const Global& global : module.globals) {
-    inst->globals.push_back(store.create_global(global.type, evaluate_const_expr(*inst, global.init)));
+    inst->globals.push_back(
+        store.create_global(global.type, evaluate_const_expr(*inst, global.init)));
   }
   for (const loom::Table& table : module.tables) {
     Ref init = table.has_init ? evaluate_const_expr(*inst, table.init).ref : nullptr;
@@ -155,7 +171,8 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
     const Value offset = evaluate_const_expr(*inst, seg.offset);
     const uint64_t start = memory.type().limits.is64 ? offset.u64 : offset.u32;
     const std::span<const uint8_t> bytes = inst->datas[i];
-    if (!memory.in_bounds(start, bytes.size())) return trap_error(TrapKind::OutOfBoundsMemoryAccess);
+    if (!memory.in_bounds(start, bytes.size()))
+      return trap_error(TrapKind::OutOfBoundsMemoryAccess);
     std::copy(bytes.begin(), bytes.end(), memory.base() + start);
     inst->datas[i] = {};  // data.drop
   }

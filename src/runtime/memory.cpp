@@ -47,7 +47,9 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type) {
   return memory;
 }
 
-MemoryInst::~MemoryInst() { munmap(base_, reserved_); }
+MemoryInst::~MemoryInst() {
+  munmap(base_, reserved_);
+}
 
 int64_t MemoryInst::grow(uint64_t delta) {
   const uint64_t old_pages = pages_;
@@ -55,8 +57,8 @@ int64_t MemoryInst::grow(uint64_t delta) {
   if (delta == 0) return static_cast<int64_t>(old_pages);
   const uint64_t new_bytes = (old_pages + delta) * kWasmPageSize;
   if (new_bytes > reserved_) return -1;
-  if (mprotect(base_ + old_pages * kWasmPageSize, delta * kWasmPageSize,
-               PROT_READ | PROT_WRITE) != 0) {
+  if (mprotect(base_ + old_pages * kWasmPageSize, delta * kWasmPageSize, PROT_READ | PROT_WRITE) !=
+      0) {
     return -1;
   }
   pages_ = old_pages + delta;

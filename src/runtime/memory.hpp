@@ -46,7 +46,6 @@ class MemoryInst {
       : type_(type), base_(base), reserved_(reserved), guarded_(guarded) {}
 
  private:
-
   MemoryType type_;
   uint8_t* base_;
   size_t reserved_;  // bytes of address space reserved at base_

@@ -23,7 +23,8 @@ class Store;
 
 // A host function: reads `args`, writes `results` (sized by the function type); returns a trap
 // message to trap, or an empty string on success.
-using HostCallback = std::function<std::string(std::span<const Value> args, std::span<Value> results)>;
+using HostCallback =
+    std::function<std::string(std::span<const Value> args, std::span<Value> results)>;
 
 struct FunctionInst {
   const FuncType* type = nullptr;  // interned in the store

@@ -34,15 +34,41 @@ struct Val {
   ValType type;
   Value value{};
 
-  static Val i32(int32_t v) { Val x{ValKind::I32}; x.value.i32 = v; return x; }
-  static Val i64(int64_t v) { Val x{ValKind::I64}; x.value.i64 = v; return x; }
-  static Val f32(float v) { Val x{ValKind::F32}; x.value.f32 = v; return x; }
-  static Val f64(double v) { Val x{ValKind::F64}; x.value.f64 = v; return x; }
-  static Val v128(const V128& v) { Val x{ValKind::V128}; x.value.v128 = v; return x; }
-  static Val ref(ValType t, Ref r) { Val x{t}; x.value.ref = r; return x; }
+  static Val i32(int32_t v) {
+    Val x{ValKind::I32};
+    x.value.i32 = v;
+    return x;
+  }
+  static Val i64(int64_t v) {
+    Val x{ValKind::I64};
+    x.value.i64 = v;
+    return x;
+  }
+  static Val f32(float v) {
+    Val x{ValKind::F32};
+    x.value.f32 = v;
+    return x;
+  }
+  static Val f64(double v) {
+    Val x{ValKind::F64};
+    x.value.f64 = v;
+    return x;
+  }
+  static Val v128(const V128& v) {
+    Val x{ValKind::V128};
+    x.value.v128 = v;
+    return x;
+  }
+  static Val ref(ValType t, Ref r) {
+    Val x{t};
+    x.value.ref = r;
+    return x;
+  }
 };
 
 // The default (zero) value of a type: 0, 0.0, all-zero vector or null.
-inline Value default_value() { return Value{.v128 = {}}; }
+inline Value default_value() {
+  return Value{.v128 = {}};
+}
 
 }  // namespace loom

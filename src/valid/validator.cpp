@@ -315,8 +315,9 @@ class ModuleValidator {
     const size_t num_globals = m_.num_globals();
     for (uint32_t i = 0; i < m_.elems.size(); ++i) {
       const ElemSegment& seg = m_.elems[i];
-      const size_t seg_offset = seg.mode == SegmentMode::Active ? seg.offset.range.begin
-                                                                : locator_.locate(kElementSection, i);
+      const size_t seg_offset = seg.mode == SegmentMode::Active
+                                    ? seg.offset.range.begin
+                                    : locator_.locate(kElementSection, i);
       if (!valid_val_type(seg.type)) return fail(seg_offset, unknown_type(seg.type));
       if (seg.mode == SegmentMode::Active) {
         if (seg.table >= m_.num_tables()) {

@@ -21,11 +21,11 @@
 namespace loom::wast {
 namespace {
 
+using text::NanPattern;
 using text::WastAction;
 using text::WastCommand;
 using text::WastModule;
 using text::WastValue;
-using text::NanPattern;
 
 constexpr size_t kMaxPrintedFailures = 50;
 
@@ -45,7 +45,10 @@ bool nan_matches(uint64_t bits, bool is_f64, NanPattern pattern) {
 class Runner {
  public:
   Runner(const std::string& path, const RunOptions& options, FILE* out)
-      : path_(path), options_(options), out_(out), interpreter_(options.features),
+      : path_(path),
+        options_(options),
+        out_(out),
+        interpreter_(options.features),
         spectest_(store_) {
     store_.set_executor(&interpreter_);
   }
@@ -116,14 +119,26 @@ class Runner {
     Value out = default_value();
     switch (v.kind) {
       case WastValue::Kind::I32:
-      case WastValue::Kind::F32: out.u32 = static_cast<uint32_t>(v.bits); break;
+      case WastValue::Kind::F32:
+        out.u32 = static_cast<uint32_t>(v.bits);
+        break;
       case WastValue::Kind::I64:
-      case WastValue::Kind::F64: out.u64 = v.bits; break;
-      case WastValue::Kind::V128: std::memcpy(out.v128.bytes, v.v128.data(), 16); break;
-      case WastValue::Kind::RefNull: out.ref = nullptr; break;
+      case WastValue::Kind::F64:
+        out.u64 = v.bits;
+        break;
+      case WastValue::Kind::V128:
+        std::memcpy(out.v128.bytes, v.v128.data(), 16);
+        break;
+      case WastValue::Kind::RefNull:
+        out.ref = nullptr;
+        break;
       case WastValue::Kind::RefExtern:
-      case WastValue::Kind::RefHost: out.ref = extern_object(v.bits); break;
-      case WastValue::Kind::RefFunc: out.ref = nullptr; break;
+      case WastValue::Kind::RefHost:
+        out.ref = extern_object(v.bits);
+        break;
+      case WastValue::Kind::RefFunc:
+        out.ref = nullptr;
+        break;
     }
     return out;
   }
@@ -147,8 +162,10 @@ class Runner {
 
   bool matches(const WastValue& expected, ValType type, const Value& actual) const {
     switch (expected.kind) {
-      case WastValue::Kind::I32: return type.kind == ValKind::I32 && actual.u32 == uint32_t(expected.bits);
-      case WastValue::Kind::I64: return type.kind == ValKind::I64 && actual.u64 == expected.bits;
+      case WastValue::Kind::I32:
+        return type.kind == ValKind::I32 && actual.u32 == uint32_t(expected.bits);
+      case WastValue::Kind::I64:
+        return type.kind == ValKind::I64 && actual.u64 == expected.bits;
       case WastValue::Kind::F32:
         if (type.kind != ValKind::F32) return false;
         if (expected.nan != NanPattern::None) return nan_matches(actual.u32, false, expected.nan);
@@ -159,7 +176,8 @@ class Runner {
         return actual.u64 == expected.bits;
       case WastValue::Kind::V128: {
         if (type.kind != ValKind::V128) return false;
-        const bool float_lanes = expected.lane_type == ValKind::F32 || expected.lane_type == ValKind::F64;
+        const bool float_lanes =
+            expected.lane_type == ValKind::F32 || expected.lane_type == ValKind::F64;
         if (!float_lanes) return std::memcmp(actual.v128.bytes, expected.v128.data(), 16) == 0;
         const size_t lane_bytes = 16 / expected.lane_count;
         for (size_t lane = 0; lane < expected.lane_count; ++lane) {
@@ -175,8 +193,10 @@ class Runner {
         }
         return true;
       }
-      case WastValue::Kind::RefNull: return type.is_ref() && actual.ref == nullptr;
-      case WastValue::Kind::RefFunc: return type.is_ref() && actual.ref != nullptr;
+      case WastValue::Kind::RefNull:
+        return type.is_ref() && actual.ref == nullptr;
+      case WastValue::Kind::RefFunc:
+        return type.is_ref() && actual.ref != nullptr;
       case WastValue::Kind::RefExtern:
       case WastValue::Kind::RefHost: {
         if (!type.is_ref() || actual.ref == nullptr) return false;
@@ -190,10 +210,14 @@ class Runner {
 
   std::string describe(ValType type, const Value& v) const {
     switch (type.kind) {
-      case ValKind::I32: return "i32:" + hex(v.u32);
-      case ValKind::I64: return "i64:" + hex(v.u64);
-      case ValKind::F32: return "f32:" + hex(v.u32);
-      case ValKind::F64: return "f64:" + hex(v.u64);
+      case ValKind::I32:
+        return "i32:" + hex(v.u32);
+      case ValKind::I64:
+        return "i64:" + hex(v.u64);
+      case ValKind::F32:
+        return "f32:" + hex(v.u32);
+      case ValKind::F64:
+        return "f64:" + hex(v.u64);
       case ValKind::V128: {
         std::string s = "v128:0x";
         for (int i = 15; i >= 0; --i) {
@@ -203,7 +227,8 @@ class Runner {
         }
         return s;
       }
-      default: return v.ref ? "ref" : "null";
+      default:
+        return v.ref ? "ref" : "null";
     }
   }
 
@@ -285,7 +310,9 @@ class Runner {
   void run_command(const WastCommand& cmd) {
     using Kind = WastCommand::Kind;
     switch (cmd.kind) {
-      case Kind::Module: define_module(cmd); return;
+      case Kind::Module:
+        define_module(cmd);
+        return;
       case Kind::ModuleInstance: {
         auto def = cmd.instance_of ? definitions_.find(*cmd.instance_of) : definitions_.end();
         if (def == definitions_.end()) return fail("module instance: unknown definition");
@@ -307,7 +334,8 @@ class Runner {
         if (o.trap) return fail("action trapped: " + o.trap->message);
         return pass();
       }
-      case Kind::AssertReturn: return assert_return(cmd);
+      case Kind::AssertReturn:
+        return assert_return(cmd);
       case Kind::AssertTrap:
       case Kind::AssertExhaustion: {
         if (cmd.module) return assert_module_fails(cmd, ErrorKind::Trap);
@@ -329,8 +357,10 @@ class Runner {
         }
         return pass();
       }
-      case Kind::AssertUnlinkable: return assert_module_fails(cmd, ErrorKind::Link);
-      case Kind::AssertUninstantiable: return assert_module_fails(cmd, ErrorKind::Trap);
+      case Kind::AssertUnlinkable:
+        return assert_module_fails(cmd, ErrorKind::Link);
+      case Kind::AssertUninstantiable:
+        return assert_module_fails(cmd, ErrorKind::Trap);
     }
   }
 

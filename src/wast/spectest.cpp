@@ -4,7 +4,9 @@ namespace loom::wast {
 namespace {
 
 // The print functions print nothing: a test run's output stays the runner's summary.
-std::string ignore(std::span<const Value>, std::span<Value>) { return {}; }
+std::string ignore(std::span<const Value>, std::span<Value>) {
+  return {};
+}
 
 GlobalInst* make_global(Store& store, ValKind kind, Value value) {
   return store.create_global(GlobalType{ValType(kind), false}, value);

@@ -37,8 +37,10 @@ struct Fixture {
     EXPECT_TRUE(ext.has_value());
     Value result = default_value();
     auto t = interpreter.call(*ext->func(), args, std::span<Value>(&result, 1));
-    if (trap) *trap = t;
-    else EXPECT_FALSE(t.has_value()) << t->message;
+    if (trap)
+      *trap = t;
+    else
+      EXPECT_FALSE(t.has_value()) << t->message;
     return result;
   }
 };
