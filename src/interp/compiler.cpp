@@ -543,6 +543,11 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   if (dead()) return true;
 
   if (info.simple) {
+    if (!has_handler(iop_from(instr.op))) {
+      error_ = Error{"the interpreter does not support " + std::string(info.text) + " yet",
+                     instr.offset};
+      return false;
+    }
     const bool other_memory =
         (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) && instr.mem.memory != 0;
     // Loads and stores address the cached memory 0; another memory is switched in around them.

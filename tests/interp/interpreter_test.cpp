@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "binary/decoder.hpp"
+#include "interp/handlers.hpp"
 #include "runtime/instance.hpp"
 #include "valid/validator.hpp"
 
@@ -64,6 +65,23 @@ TEST(InterpreterTest, RecursiveFibonacci) {
   EXPECT_EQ(f.call("fib_recursive", {i32(0)}).i32, 0);
   EXPECT_EQ(f.call("fib_recursive", {i32(2)}).i32, 1);
   EXPECT_EQ(f.call("fib_recursive", {i32(20)}).i32, 6765);
+}
+
+}  // namespace
+}  // namespace loom::interp
+
+namespace loom::interp {
+namespace {
+
+// Every instruction the validator types from the opcode table must have a handler; a new table
+// row without one would otherwise only fail when a program reaches it.
+TEST(InterpreterTest, EverySimpleInstructionHasAHandler) {
+  for (size_t i = 0; i < kOpcodeCount; ++i) {
+    const auto op = static_cast<Opcode>(i);
+    if (op_info(op).simple) {
+      EXPECT_TRUE(has_handler(iop_from(op))) << op_text(op);
+    }
+  }
 }
 
 }  // namespace
