@@ -16,6 +16,10 @@ void add_print_command(CLI::App& app);
 // --enable-<feature> / --disable-<feature> flags for every entry of features.def.
 void add_feature_flags(CLI::App& command, Features& features);
 
+// CLI11 cannot stop parsing at `loom run`'s FILE, so main() calls this first: it keeps the
+// arguments after FILE (or after `--` FILE) for the guest and returns the argc left to parse.
+int split_run_arguments(int argc, char** argv);
+
 void set_exit_code(int code);
 int exit_code();
 

@@ -1,17 +1,38 @@
 // `loom`: the command-line front end. Each subcommand lives in its own file and registers itself.
 #include <CLI/CLI.hpp>
+#include <cstring>
 
 #include "cli/commands.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  void (*add)(CLI::App&);
+};
+constexpr Command kCommands[] = {
+    {"run", loom::cli::add_run_command},     {"validate", loom::cli::add_validate_command},
+    {"wast", loom::cli::add_wast_command},   {"wat2wasm", loom::cli::add_wat2wasm_command},
+    {"print", loom::cli::add_print_command},
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Loom: a WebAssembly engine"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loom 0.1.0");
-  loom::cli::add_run_command(app);
-  loom::cli::add_validate_command(app);
-  loom::cli::add_wast_command(app);
-  loom::cli::add_wat2wasm_command(app);
-  loom::cli::add_print_command(app);
+  // Building every subcommand (each with its feature flags) is most of loom's start-up time, so
+  // when argv[1] names one, only that one is registered. Parsing is the same: once the single
+  // allowed subcommand is chosen, CLI11 no longer matches its siblings' names.
+  const Command* chosen = nullptr;
+  for (const Command& command : kCommands) {
+    if (argc > 1 && std::strcmp(argv[1], command.name) == 0) chosen = &command;
+  }
+  for (const Command& command : kCommands) {
+    if (!chosen || chosen == &command) command.add(app);
+  }
+  argc = loom::cli::split_run_arguments(argc, argv);
   CLI11_PARSE(app, argc, argv);
   return loom::cli::exit_code();
 }

@@ -1,5 +1,8 @@
-// `loom run [--invoke NAME] FILE.wasm [ARGS...]`: instantiate a module and call an export
-// (default `_start`), printing the results one per line as wasmtime does.
+// `loom run [--dir HOST[::GUEST]]... [--env K=V]... [--invoke NAME] [--] FILE [ARGS...]`:
+// instantiate a module with WASI preview 1 as its imports and run `_start` (exit status = the
+// guest's proc_exit code), or call the export NAME with numeric ARGS and print its results one per
+// line, as wasmtime does.
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -8,12 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "binary/decoder.hpp"
 #include "cli/commands.hpp"
-#include "cli/file_util.hpp"
+#include "cli/load_module.hpp"
 #include "interp/interpreter.hpp"
 #include "runtime/instance.hpp"
-#include "valid/validator.hpp"
+#include "wasi/wasi.hpp"
 
 namespace loom::cli {
 namespace {
@@ -22,6 +24,7 @@ struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
+  std::vector<std::string> dirs, ro_dirs, env;
   Features features;
 };
 
@@ -85,25 +88,79 @@ int fail(const std::string& file, const std::string& message) {
   return 1;
 }
 
+// HOST[::GUEST]: the guest sees HOST under GUEST (default: HOST as written), as in wasmtime.
+wasi::Preopen parse_dir(const std::string& spec, bool read_only) {
+  const size_t sep = spec.find("::");
+  wasi::Preopen preopen;
+  preopen.host_path = sep == std::string::npos ? spec : spec.substr(0, sep);
+  preopen.guest_path = sep == std::string::npos ? spec : spec.substr(sep + 2);
+  preopen.read_only = read_only;
+  return preopen;
+}
+
+// K=V sets a variable; a bare K passes the host's value through (nothing when it is unset).
+void add_env(const std::string& spec, std::vector<std::string>& env) {
+  if (spec.find('=') != std::string::npos) {
+    env.push_back(spec);
+  } else if (const char* value = std::getenv(spec.c_str())) {
+    env.push_back(spec + "=" + value);
+  }
+}
+
+int report_trap(const Trap& trap) {
+  std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap.message.c_str());
+  // Deep recursion leaves up to 100,000 frames: show the innermost ones only.
+  constexpr size_t kMaxFrames = 64;
+  for (size_t i = 0; i < trap.backtrace.size() && i < kMaxFrames; ++i) {
+    const TrapFrame& frame = trap.backtrace[i];
+    std::fprintf(
+        stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
+        frame.func_name.empty()
+            ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
+            : frame.func_name.c_str());
+  }
+  if (trap.backtrace.size() > kMaxFrames) {
+    std::fprintf(stderr, "  ... %zu more frames\n", trap.backtrace.size() - kMaxFrames);
+  }
+  return 134;  // as wasmtime: abort-like exit status for a trap
+}
+
 int run_module(const RunOptions& options) {
-  auto bytes = read_file(options.file);
-  if (!bytes) return fail(options.file, bytes.error().message);
-  auto module = decode_module(std::move(*bytes), options.features);
-  if (!module) return fail(options.file, module.error().to_string());
-  if (Status valid = validate_module(*module, options.features); !valid) {
-    return fail(options.file, valid.error().to_string());
-  }
-  if (!module->imports.empty()) {
-    const Import& imp = module->imports.front();
-    return fail(options.file, "unknown import: \"" + imp.module + "\" \"" + imp.field + "\" (" +
-                                  to_string(imp.kind) + ") has no provider");
-  }
+  auto module = load_module(options.file, options.features);
+  if (!module) return fail(options.file, module.error().message);
   Store store;
   interp::Interpreter interpreter(options.features);
   store.set_executor(&interpreter);
   auto shared = std::make_shared<const Module>(std::move(*module));
-  auto instance = instantiate(store, shared, {});
+
+  // Imports come from WASI; the context exists only for modules that import something.
+  std::unique_ptr<wasi::WasiContext> wasi_context;
+  std::vector<Extern> imports;
+  if (!shared->imports.empty()) {
+    wasi::WasiConfig config;
+    config.args.push_back(options.file);
+    if (options.invoke.empty())
+      config.args.insert(config.args.end(), options.args.begin(), options.args.end());
+    for (const std::string& env : options.env) add_env(env, config.env);
+    for (const std::string& dir : options.dirs) config.preopens.push_back(parse_dir(dir, false));
+    for (const std::string& dir : options.ro_dirs) {
+      config.preopens.push_back(parse_dir(dir, true));
+    }
+    auto context = wasi::WasiContext::create(std::move(config));
+    if (!context) return fail(options.file, context.error().message);
+    wasi_context = std::move(*context);
+    auto resolved = wasi_context->resolve_imports(store, *shared);
+    if (!resolved) return fail(options.file, resolved.error().message);
+    imports = std::move(*resolved);
+  }
+  auto instance = instantiate(store, shared, imports);
   if (!instance) return fail(options.file, instance.error().message);
+  if (wasi_context) {
+    if (auto memory = (*instance)->find_export("memory");
+        memory && memory->kind == ExternKind::Memory) {
+      wasi_context->bind_memory(memory->memory());
+    }
+  }
 
   const std::string name = options.invoke.empty() ? "_start" : options.invoke;
   auto ext = (*instance)->find_export(name);
@@ -113,51 +170,85 @@ int run_module(const RunOptions& options) {
   }
   FunctionInst& func = *ext->func();
   const FuncType& type = *func.type;
-  if (options.args.size() != type.params.size()) {
+  // `_start` gets the arguments through WASI; an invoked function gets them as its parameters.
+  const std::vector<std::string> no_args;
+  const std::vector<std::string>& call_args = options.invoke.empty() ? no_args : options.args;
+  if (call_args.size() != type.params.size()) {
     return fail(options.file, "\"" + name + "\" expects " + std::to_string(type.params.size()) +
                                   " arguments " + to_string(type) + ", got " +
-                                  std::to_string(options.args.size()));
+                                  std::to_string(call_args.size()));
   }
   std::vector<Value> args(type.params.size()), results(type.results.size());
   for (size_t i = 0; i < args.size(); ++i) {
-    if (!parse_argument(options.args[i], type.params[i], args[i])) {
-      return fail(options.file, "argument " + std::to_string(i + 1) + " \"" + options.args[i] +
+    if (!parse_argument(call_args[i], type.params[i], args[i])) {
+      return fail(options.file, "argument " + std::to_string(i + 1) + " \"" + call_args[i] +
                                     "\" is not a valid " + to_string(type.params[i]));
     }
   }
-  if (auto trap = interpreter.call(func, args, results)) {
-    std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap->message.c_str());
-    // Deep recursion leaves up to 100,000 frames: show the innermost ones only.
-    constexpr size_t kMaxFrames = 64;
-    for (size_t i = 0; i < trap->backtrace.size() && i < kMaxFrames; ++i) {
-      const TrapFrame& frame = trap->backtrace[i];
-      std::fprintf(
-          stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
-          frame.func_name.empty()
-              ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
-              : frame.func_name.c_str());
-    }
-    if (trap->backtrace.size() > kMaxFrames) {
-      std::fprintf(stderr, "  ... %zu more frames\n", trap->backtrace.size() - kMaxFrames);
-    }
-    return 134;  // as wasmtime: abort-like exit status for a trap
+  auto trap = interpreter.call(func, args, results);
+  std::fflush(stdout);
+  if (wasi_context && wasi_context->exit_code()) {
+    return static_cast<int>(*wasi_context->exit_code() & 0xff);  // proc_exit, as the OS keeps it
   }
+  if (trap) return report_trap(*trap);
   for (size_t i = 0; i < results.size(); ++i) print_value(type.results[i], results[i]);
   return 0;
 }
 
+std::vector<std::string>& guest_arguments() {
+  static std::vector<std::string> arguments;
+  return arguments;
+}
+
 }  // namespace
+
+int split_run_arguments(int argc, char** argv) {
+  if (argc < 2 || std::string_view(argv[1]) != "run") return argc;
+  // The options of `loom run` that take a value (see add_run_command).
+  static constexpr std::string_view kValueOptions[] = {"--invoke", "--dir", "--ro-dir", "--env"};
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view token(argv[i]);
+    if (token == "--") {  // FILE follows
+      if (i + 1 >= argc) return argc;
+      argv[i] = argv[i + 1];
+      guest_arguments().assign(argv + i + 2, argv + argc);
+      return i + 1;
+    }
+    if (token.size() > 1 && token[0] == '-') {
+      if (std::find(std::begin(kValueOptions), std::end(kValueOptions), token) !=
+          std::end(kValueOptions)) {
+        ++i;  // its value
+      }
+      continue;
+    }
+    guest_arguments().assign(argv + i + 1, argv + argc);  // token is FILE
+    return i + 1;
+  }
+  return argc;
+}
 
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* command = app.add_subcommand("run", "Run a WebAssembly module");
-  command->add_option("--invoke", options->invoke, "Exported function to call (default _start)");
-  command->add_option("file", options->file, "Module (.wasm)")->required();
-  command->add_option("args", options->args, "Arguments of the invoked function");
-  command->prefix_command();  // everything after FILE belongs to the guest
+  command->add_option("--invoke", options->invoke,
+                      "Exported function to call with ARGS as its parameters (default: _start, "
+                      "which gets ARGS as WASI arguments)");
+  command
+      ->add_option("--dir", options->dirs,
+                   "Preopen the host directory HOST as GUEST (HOST[::GUEST]), repeatable")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--ro-dir", options->ro_dirs,
+                   "Preopen a directory read-only (HOST[::GUEST]), repeatable")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--env", options->env,
+                   "Set a WASI environment variable (K=V; a bare K passes the host's value)")
+      ->allow_extra_args(false);
+  command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
   add_feature_flags(*command, options->features);
-  command->callback([options, command] {
-    for (const std::string& extra : command->remaining()) options->args.push_back(extra);
+  command->callback([options] {
+    options->args = guest_arguments();
     set_exit_code(run_module(*options));
   });
 }

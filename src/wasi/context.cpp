@@ -1,0 +1,146 @@
+// The context: preopens and stdio at creation, and the host functions the guest imports.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/instance.hpp"
+#include "wasi/functions.hpp"
+#include "wasi/host_file.hpp"
+#include "wasi/wasi.hpp"
+
+namespace loom::wasi {
+namespace {
+
+using Implementation = Errno (*)(WasiContext&, const GuestMemory&, CallArgs);
+
+struct FunctionSpec {
+  std::string_view name;
+  std::string_view params;
+  std::string_view results;
+  Implementation implementation;
+};
+
+constexpr FunctionSpec kFunctions[] = {
+#define WASI_FUNCTION(name, params, results) {#name, params, results, &fn::name},
+#include "wasi/functions.def"
+#undef WASI_FUNCTION
+};
+
+const FunctionSpec* find_spec(std::string_view name) {
+  for (const FunctionSpec& spec : kFunctions) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+FuncType type_of(const FunctionSpec& spec) {
+  auto types = [](std::string_view code) {
+    std::vector<ValType> result;
+    for (char c : code) result.push_back(ValType(c == 'I' ? ValKind::I64 : ValKind::I32));
+    return result;
+  };
+  return FuncType{types(spec.params), types(spec.results)};
+}
+
+FdEntry stdio_entry(int host_fd) {
+  FdEntry entry;
+  entry.host.reset(host_fd);
+  entry.borrowed = true;
+  struct stat st {};
+  entry.type = fstat(host_fd, &st) == 0 ? filetype_from_stat(st, host_fd) : Filetype::Unknown;
+  // A regular file keeps seek and tell; a terminal must not have them (wasi-libc's isatty checks).
+  entry.rights_base = entry.type == Filetype::RegularFile ? right::kRegularFile : right::kStream;
+  entry.rights_inheriting = 0;
+  const int flags = fcntl(host_fd, F_GETFL);
+  if (flags >= 0 && (flags & O_APPEND)) entry.fdflags |= kFdflagAppend;
+  if (flags >= 0 && (flags & O_NONBLOCK)) entry.fdflags |= kFdflagNonblock;
+  return entry;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiConfig config) {
+  auto context = std::make_unique<WasiContext>(CreateTag{}, std::move(config));
+  const WasiConfig& cfg = context->config_;
+  context->fds_.insert_at(0, stdio_entry(cfg.stdin_fd));
+  context->fds_.insert_at(1, stdio_entry(cfg.stdout_fd));
+  context->fds_.insert_at(2, stdio_entry(cfg.stderr_fd));
+  uint32_t next_fd = 3;
+  for (const Preopen& preopen : cfg.preopens) {
+    const int fd = open(preopen.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      Error error{"cannot open directory " + preopen.host_path + ": " + std::strerror(errno)};
+      error.kind = ErrorKind::Io;
+      return error;
+    }
+    FdEntry entry;
+    entry.host.reset(fd);
+    entry.type = Filetype::Directory;
+    entry.read_only = preopen.read_only;
+    const Rights allowed = preopen.read_only ? ~right::kMutating : right::kAll;
+    entry.rights_base = right::kDirectory & allowed;
+    entry.rights_inheriting = (right::kDirectory | right::kRegularFile) & allowed;
+    entry.is_preopen = true;
+    entry.preopen_name = preopen.guest_path;
+    context->fds_.insert_at(next_fd++, std::move(entry));
+  }
+  return context;
+}
+
+GuestMemory WasiContext::memory() const {
+  return GuestMemory(memory_);
+}
+
+FunctionInst* WasiContext::function(Store& store, std::string_view field) {
+  const FunctionSpec* spec = find_spec(field);
+  if (!spec) return nullptr;
+  if (store_ != &store) {  // host functions belong to one store
+    functions_.clear();
+    store_ = &store;
+  }
+  for (const auto& [name, func] : functions_) {
+    if (name == spec->name) return func;
+  }
+  const bool is_exit = spec->results.empty();
+  Implementation implementation = spec->implementation;
+  FunctionInst* func = store.create_host_function(
+      type_of(*spec),
+      [this, implementation, is_exit](std::span<const Value> args,
+                                      std::span<Value> results) -> std::string {
+        const Errno error = implementation(*this, memory(), CallArgs(args.data()));
+        // proc_exit unwinds the guest like a trap; the embedder reads exit_code().
+        if (is_exit) return "wasi: exit with code " + std::to_string(exit_code_.value_or(0));
+        results[0] = default_value();
+        results[0].u32 = static_cast<uint16_t>(error);
+        return {};
+      });
+  functions_.emplace_back(spec->name, func);
+  return func;
+}
+
+Result<std::vector<Extern>> WasiContext::resolve_imports(Store& store, const Module& module) {
+  std::vector<Extern> externs;
+  for (const Import& import : module.imports) {
+    auto link_error = [&](const std::string& why) {
+      Error error{"unknown import: \"" + import.module + "\" \"" + import.field + "\": " + why};
+      error.kind = ErrorKind::Link;
+      return error;
+    };
+    if (import.module != kModuleName) {
+      return link_error("no module of that name is provided (only " + std::string(kModuleName) +
+                        ")");
+    }
+    FunctionInst* func = import.kind == ExternKind::Func ? function(store, import.field) : nullptr;
+    if (!func) return link_error("not a function of " + std::string(kModuleName));
+    Extern ext{ExternKind::Func, func};
+    if (std::string why = match_import(import, module, store, ext); !why.empty()) {
+      return link_error(why + ": expected " + to_string(*func->type));
+    }
+    externs.push_back(ext);
+  }
+  return externs;
+}
+
+}  // namespace loom::wasi
