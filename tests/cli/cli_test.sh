@@ -75,5 +75,35 @@ check "deep recursion traps, backtrace is capped" 134 \
   \.\.\. [0-9]+ more frames' -- "$loom" run --invoke recurse "$work/trap.wasm"
 check "print round trip" 0 'func \$inner' -- "$loom" print "$work/trap.wasm"
 
+# WASI through `loom run`: modules written in WAT, so no wasm toolchain is needed here.
+wasi_wat='(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi from wasi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 13))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (drop (call $args_sizes (i32.const 32) (i32.const 36)))
+    (call $exit (i32.load (i32.const 32)))))'
+echo "$wasi_wat" >"$work/wasi.wat"
+check "run a .wat WASI command" 3 '^hi from wasi$' -- "$loom" run "$work/wasi.wat" a b
+check "guest arguments after --" 4 '^hi from wasi$' -- "$loom" run --env X=1 -- "$work/wasi.wat" --dir x -- 
+echo '(module (import "env" "foo" (func)))' >"$work/env_import.wat"
+check "unknown import names module and field" 1 \
+  'unknown import: "env" "foo": no module of that name' -- "$loom" run "$work/env_import.wat"
+echo '(module (import "wasi_snapshot_preview1" "fd_frob" (func)))' >"$work/wasi_unknown.wat"
+check "unknown WASI function" 1 \
+  'unknown import: "wasi_snapshot_preview1" "fd_frob": not a function of wasi_snapshot_preview1' \
+  -- "$loom" run "$work/wasi_unknown.wat"
+echo '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))))' >"$work/wasi_badtype.wat"
+check "WASI import with the wrong type" 1 \
+  'unknown import: "wasi_snapshot_preview1" "fd_write": incompatible import type: expected' \
+  -- "$loom" run "$work/wasi_badtype.wat"
+check "missing preopen directory" 1 'cannot open directory .*no_such_dir' \
+  -- "$loom" run --dir "$work/no_such_dir" "$work/wasi.wat"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
