@@ -14,6 +14,11 @@ namespace loom::wasi {
 // when `fd` is given).
 Filetype filetype_from_stat(const struct stat& st, int fd = -1);
 
+// Sizes and offsets arrive as u64; the host takes a signed off_t.
+inline bool fits_off_t(uint64_t value) {
+  return value <= static_cast<uint64_t>(INT64_MAX);
+}
+
 inline uint64_t timespec_to_ns(const timespec& ts) {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }

@@ -162,21 +162,73 @@ Errno fd_tell(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   return Errno::Success;
 }
 
-// Not yet implemented: see the issue (#5) work list.
-#define LOOM_WASI_TODO(name)                               \
-  Errno name(WasiContext&, const GuestMemory&, CallArgs) { \
-    return Errno::NoSys;                                   \
+Errno fd_advise(WasiContext& ctx, const GuestMemory&, CallArgs args) {
+  const uint32_t advice = args.u32(3);
+  int host_advice;
+  switch (advice) {  // checked before the fd, as wasmtime and Node.js decode enums first
+    case kAdviceNormal:
+      host_advice = POSIX_FADV_NORMAL;
+      break;
+    case kAdviceSequential:
+      host_advice = POSIX_FADV_SEQUENTIAL;
+      break;
+    case kAdviceRandom:
+      host_advice = POSIX_FADV_RANDOM;
+      break;
+    case kAdviceWillneed:
+      host_advice = POSIX_FADV_WILLNEED;
+      break;
+    case kAdviceDontneed:
+      host_advice = POSIX_FADV_DONTNEED;
+      break;
+    case kAdviceNoreuse:
+      host_advice = POSIX_FADV_NOREUSE;
+      break;
+    default:
+      return Errno::Inval;
   }
-LOOM_WASI_TODO(fd_advise)
-LOOM_WASI_TODO(fd_allocate)
-LOOM_WASI_TODO(fd_datasync)
-LOOM_WASI_TODO(fd_fdstat_set_flags)
-LOOM_WASI_TODO(fd_fdstat_set_rights)
-LOOM_WASI_TODO(fd_filestat_get)
-LOOM_WASI_TODO(fd_filestat_set_size)
-LOOM_WASI_TODO(fd_filestat_set_times)
-LOOM_WASI_TODO(fd_readdir)
-LOOM_WASI_TODO(fd_renumber)
-LOOM_WASI_TODO(fd_sync)
+  Errno error = Errno::Success;
+  FdEntry* entry = ctx.fds().get(args.u32(0), right::kFdAdvise, error);
+  if (!entry) return error;
+  if (!fits_off_t(args.u64(1)) || !fits_off_t(args.u64(2))) return Errno::Inval;
+  const int result = posix_fadvise(entry->fd(), static_cast<off_t>(args.u64(1)),
+                                   static_cast<off_t>(args.u64(2)), host_advice);
+  return errno_from_host(result);  // posix_fadvise returns the error number
+}
+
+// posix_fallocate, as Node.js and wasmtime's wasi-common do (wasmtime's newer preview 2 adapter
+// answers NotSup: preview 2 has no allocate).
+Errno fd_allocate(WasiContext& ctx, const GuestMemory&, CallArgs args) {
+  Errno error = Errno::Success;
+  FdEntry* entry = ctx.fds().get(args.u32(0), right::kFdAllocate, error);
+  if (!entry) return error;
+  if (!fits_off_t(args.u64(1)) || !fits_off_t(args.u64(2))) return Errno::Inval;
+  int result;
+  do {
+    result = posix_fallocate(entry->fd(), static_cast<off_t>(args.u64(1)),
+                             static_cast<off_t>(args.u64(2)));
+  } while (result == EINTR);
+  return errno_from_host(result);
+}
+
+Errno fd_datasync(WasiContext& ctx, const GuestMemory&, CallArgs args) {
+  Errno error = Errno::Success;
+  FdEntry* entry = ctx.fds().get(args.u32(0), right::kFdDatasync, error);
+  if (!entry) return error;
+  return fdatasync(entry->fd()) == 0 ? Errno::Success : errno_from_host(errno);
+}
+
+Errno fd_sync(WasiContext& ctx, const GuestMemory&, CallArgs args) {
+  Errno error = Errno::Success;
+  FdEntry* entry = ctx.fds().get(args.u32(0), right::kFdSync, error);
+  if (!entry) return error;
+  return fsync(entry->fd()) == 0 ? Errno::Success : errno_from_host(errno);
+}
+
+// Preopens may be renumbered and the target need not be open, as in wasmtime (its older
+// wasi-common refused preopens with NotSup; Node.js wants both fds open).
+Errno fd_renumber(WasiContext& ctx, const GuestMemory&, CallArgs args) {
+  return ctx.fds().renumber(args.u32(0), args.u32(1));
+}
 
 }  // namespace loom::wasi::fn
