@@ -74,10 +74,12 @@ Errno fd_filestat_set_size(WasiContext& ctx, const GuestMemory&, CallArgs args) 
 }
 
 Errno fd_filestat_set_times(WasiContext& ctx, const GuestMemory&, CallArgs args) {
-  timespec times[2];
   // The flags are checked before the fd, as wasmtime and Node.js do.
-  if (Errno flags_error = timespecs_for(args.u64(1), args.u64(2), args.u32(3) & 0xffff, times);
-      flags_error != Errno::Success || args.u32(3) > 0xffff) {
+  const uint32_t fst_flags = args.u32(3);
+  timespec times[2];
+  if (fst_flags > 0xffff ||
+      timespecs_for(args.u64(1), args.u64(2), static_cast<uint16_t>(fst_flags), times) !=
+          Errno::Success) {
     return Errno::Inval;
   }
   Errno error = Errno::Success;

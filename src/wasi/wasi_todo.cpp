@@ -17,10 +17,5 @@ LOOM_WASI_TODO(path_remove_directory)
 LOOM_WASI_TODO(path_rename)
 LOOM_WASI_TODO(path_symlink)
 LOOM_WASI_TODO(path_unlink_file)
-LOOM_WASI_TODO(poll_oneoff)
-LOOM_WASI_TODO(sock_accept)
-LOOM_WASI_TODO(sock_recv)
-LOOM_WASI_TODO(sock_send)
-LOOM_WASI_TODO(sock_shutdown)
 
 }  // namespace loom::wasi::fn
