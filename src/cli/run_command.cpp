@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -137,6 +138,8 @@ int run_module(const RunOptions& options) {
   std::unique_ptr<wasi::WasiContext> wasi_context;
   std::vector<Extern> imports;
   if (!shared->imports.empty()) {
+    // A write to a closed pipe or socket must fail with EPIPE for the guest, not kill Loom.
+    std::signal(SIGPIPE, SIG_IGN);
     wasi::WasiConfig config;
     config.args.push_back(options.file);
     if (options.invoke.empty())

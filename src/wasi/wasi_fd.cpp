@@ -124,12 +124,7 @@ Errno fd_prestat_dir_name(WasiContext& ctx, const GuestMemory& memory, CallArgs 
 Errno fd_seek(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   const int64_t offset = args.i64(1);
   const uint32_t whence = args.u32(2);
-  // Asking for the current position needs only the tell right, as in wasmtime.
-  const Rights needed =
-      (offset == 0 && whence == kWhenceCur) ? right::kFdTell : right::kFdSeek | right::kFdTell;
-  Errno error = Errno::Success;
-  FdEntry* entry = ctx.fds().get(args.u32(0), needed, error);
-  if (!entry) return error;
+  // A bad whence is refused before the fd is looked up, as wasmtime's bindings do.
   int host_whence;
   switch (whence) {
     case kWhenceSet:
@@ -144,6 +139,12 @@ Errno fd_seek(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
     default:
       return Errno::Inval;
   }
+  // Asking for the current position needs only the tell right, as in wasmtime.
+  const Rights needed =
+      (offset == 0 && whence == kWhenceCur) ? right::kFdTell : right::kFdSeek | right::kFdTell;
+  Errno error = Errno::Success;
+  FdEntry* entry = ctx.fds().get(args.u32(0), needed, error);
+  if (!entry) return error;
   if (!memory.in_bounds(args.u32(3), 8)) return Errno::Fault;
   const off_t position = lseek(entry->fd(), offset, host_whence);
   if (position < 0) return errno_from_host(errno);

@@ -105,5 +105,21 @@ check "WASI import with the wrong type" 1 \
 check "missing preopen directory" 1 'cannot open directory .*no_such_dir' \
   -- "$loom" run --dir "$work/no_such_dir" "$work/wasi.wat"
 
+# A guest writing to a closed pipe gets EPIPE from fd_write; Loom itself must not die of SIGPIPE.
+echo '(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "x\n")
+  (func (export "_start") (local $i i32) (local $last i32)
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 2))
+    (loop $again
+      (local.set $last (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $again (i32.lt_u (local.get $i) (i32.const 200000))))
+    (if (i32.ne (local.get $last) (i32.const 64)) (then unreachable))))' >"$work/pipe.wat"
+pipe_status=$("$loom" run "$work/pipe.wat" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}")
+check "writing to a closed pipe gives EPIPE to the guest" 0 '^0$' -- echo "$pipe_status"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -259,6 +259,7 @@ TEST_F(StdioRightsTest, PipeHasNoSeekOrTell) {
   EXPECT_EQ(rights & (right::kFdSeek | right::kFdTell), 0u);
   EXPECT_EQ(call("fd_tell", {0, 0}), Errno::NotCapable);
   EXPECT_EQ(call("fd_seek", {0, 0, kWhenceCur, 0}), Errno::NotCapable);
+  EXPECT_EQ(call("fd_seek", {999, 0, 7, 0}), Errno::Inval);  // whence first, as wasmtime
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
 }
