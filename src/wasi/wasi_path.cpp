@@ -336,6 +336,14 @@ Errno path_symlink(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
       e != Errno::Success) {
     return e;
   }
+  // "file/" names an existing non-directory: wasmtime says ENOTDIR where Linux says EEXIST.
+  if (path.trailing_slash()) {
+    struct stat st {};
+    if (fstatat(path.dir(), path.name().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        !S_ISDIR(st.st_mode)) {
+      return Errno::NotDir;
+    }
+  }
   if (symlinkat(std::string(*target).c_str(), path.dir(), path.kernel_name().c_str()) != 0) {
     return host_error();
   }
