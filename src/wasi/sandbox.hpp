@@ -14,7 +14,8 @@
 // them; wasmtime returns EPERM since it stopped using ENOTCAPABLE (bytecodealliance/wasmtime#4666,
 // asserted in its preview1_interesting_paths test). Loom follows Node: the guest programs of
 // tests/wasi are compared with Node's output, and ENOTCAPABLE names the reason (a capability the
-// guest was not given) where EPERM would suggest file permissions.
+// guest was not given) where EPERM would suggest file permissions. (Creating a symlink with an
+// absolute target is refused with EPERM instead, by path_symlink: there both references agree.)
 #pragma once
 #include <string>
 #include <string_view>

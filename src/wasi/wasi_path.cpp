@@ -319,9 +319,11 @@ Errno path_rename(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   return Errno::Success;
 }
 
-// Links with absolute targets are refused (wasmtime refuses them too; Node.js creates them): they
-// could never be followed beneath a preopen anyway. A relative target that climbs out may be
-// created; following it is what the sandbox refuses.
+// Links with absolute targets are refused: they could never be followed beneath a preopen. The
+// errno is EPERM, on which both references agree (Node.js 20 answers EPERM; wasmtime's cap-std
+// refuses it as an escape, PermissionDenied, which wasmtime reports as EPERM). A relative target
+// that climbs out may be created (Node.js refuses it, a known fault: it also refuses `..` targets
+// that stay inside); following it is what the sandbox refuses.
 Errno path_symlink(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   Errno error = Errno::Success;
   FdEntry* dir = directory(ctx, args.u32(2), right::kPathSymlink, error);
@@ -330,7 +332,7 @@ Errno path_symlink(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   if (!target) return Errno::Fault;
   if (target->find('\0') != std::string_view::npos) return Errno::Inval;
   if (target->size() >= kMaxPathLength) return Errno::NameTooLong;
-  if (!target->empty() && target->front() == '/') return Errno::NotCapable;
+  if (!target->empty() && target->front() == '/') return Errno::Perm;
   ResolvedPath path;
   if (Errno e = resolve(memory, *dir, args.u32(3), args.u32(4), Follow::kNever, path);
       e != Errno::Success) {
