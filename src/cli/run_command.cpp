@@ -2,12 +2,17 @@
 // instantiate a module with WASI preview 1 as its imports and run `_start` (exit status = the
 // guest's proc_exit code), or call the export NAME with numeric ARGS and print its results one per
 // line, as wasmtime does.
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <algorithm>
+
 #include <cerrno>
 #include <cinttypes>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +30,7 @@ struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
-  std::vector<std::string> dirs, ro_dirs, env;
+  std::vector<std::string> dirs, ro_dirs, env, tcplisten;
   Features features;
 };
 
@@ -108,6 +113,31 @@ void add_env(const std::string& spec, std::vector<std::string>& env) {
   }
 }
 
+// A listening TCP socket on HOST:PORT for --tcplisten, as wasmtime's option of that name.
+Result<int> listen_on(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return Error{"--tcplisten " + address + ": expected HOST:PORT"};
+  const std::string host = address.substr(0, colon), port = address.substr(colon + 1);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found)) {
+    return Error{"--tcplisten " + address + ": " + gai_strerror(rc)};
+  }
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> list(found, freeaddrinfo);
+  const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  const int yes = 1;
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 ||
+      bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    return Error{"--tcplisten " + address + ": " + why};
+  }
+  return fd;
+}
+
 int report_trap(const Trap& trap) {
   std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap.message.c_str());
   // Deep recursion leaves up to 100,000 frames: show the innermost ones only.
@@ -148,6 +178,11 @@ int run_module(const RunOptions& options) {
     for (const std::string& dir : options.dirs) config.preopens.push_back(parse_dir(dir, false));
     for (const std::string& dir : options.ro_dirs) {
       config.preopens.push_back(parse_dir(dir, true));
+    }
+    for (const std::string& address : options.tcplisten) {
+      auto socket = listen_on(address);
+      if (!socket) return fail(options.file, socket.error().message);
+      config.sockets.push_back(*socket);
     }
     auto context = wasi::WasiContext::create(std::move(config));
     if (!context) return fail(options.file, context.error().message);
@@ -208,7 +243,8 @@ std::vector<std::string>& guest_arguments() {
 int split_run_arguments(int argc, char** argv) {
   if (argc < 2 || std::string_view(argv[1]) != "run") return argc;
   // The options of `loom run` that take a value (see add_run_command).
-  static constexpr std::string_view kValueOptions[] = {"--invoke", "--dir", "--ro-dir", "--env"};
+  static constexpr std::string_view kValueOptions[] = {"--invoke", "--dir", "--ro-dir", "--env",
+                                                       "--tcplisten"};
   for (int i = 2; i < argc; ++i) {
     const std::string_view token(argv[i]);
     if (token == "--") {  // FILE follows
@@ -247,6 +283,10 @@ void add_run_command(CLI::App& app) {
   command
       ->add_option("--env", options->env,
                    "Set a WASI environment variable (K=V; a bare K passes the host's value)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--tcplisten", options->tcplisten,
+                   "Listen on HOST:PORT and hand the socket to the guest (after the preopens)")
       ->allow_extra_args(false);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
   add_feature_flags(*command, options->features);

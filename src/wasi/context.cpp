@@ -44,10 +44,10 @@ FuncType type_of(const FunctionSpec& spec) {
   return FuncType{types(spec.params), types(spec.results)};
 }
 
-FdEntry stdio_entry(int host_fd) {
+FdEntry stream_entry(int host_fd, bool borrowed) {
   FdEntry entry;
   entry.host.reset(host_fd);
-  entry.borrowed = true;
+  entry.borrowed = borrowed;
   struct stat st {};
   entry.type = fstat(host_fd, &st) == 0 ? filetype_from_stat(st, host_fd) : Filetype::Unknown;
   // A regular file keeps seek and tell; a terminal must not have them (wasi-libc's isatty checks).
@@ -64,9 +64,12 @@ FdEntry stdio_entry(int host_fd) {
 Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiConfig config) {
   auto context = std::make_unique<WasiContext>(CreateTag{}, std::move(config));
   const WasiConfig& cfg = context->config_;
-  context->fds_.insert_at(0, stdio_entry(cfg.stdin_fd));
-  context->fds_.insert_at(1, stdio_entry(cfg.stdout_fd));
-  context->fds_.insert_at(2, stdio_entry(cfg.stderr_fd));
+  context->fds_.insert_at(0, stream_entry(cfg.stdin_fd, true));
+  context->fds_.insert_at(1, stream_entry(cfg.stdout_fd, true));
+  context->fds_.insert_at(2, stream_entry(cfg.stderr_fd, true));
+  // Sockets first, so the context owns them even when a preopen fails; they follow the preopens.
+  uint32_t socket_fd = 3 + static_cast<uint32_t>(cfg.preopens.size());
+  for (int socket : cfg.sockets) context->fds_.insert_at(socket_fd++, stream_entry(socket, false));
   uint32_t next_fd = 3;
   for (const Preopen& preopen : cfg.preopens) {
     const int fd = open(preopen.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -30,9 +30,12 @@ struct Preopen {
 };
 
 struct WasiConfig {
-  std::vector<std::string> args;                   // argv, argv[0] included
-  std::vector<std::string> env;                    // "KEY=VALUE"
-  std::vector<Preopen> preopens;                   // become fds 3, 4, ... in this order
+  std::vector<std::string> args;  // argv, argv[0] included
+  std::vector<std::string> env;   // "KEY=VALUE"
+  std::vector<Preopen> preopens;  // become fds 3, 4, ... in this order
+  // Sockets handed to the guest after the preopens (listening or connected); the context owns
+  // and closes them. WASI preview 1 has no call that opens a socket.
+  std::vector<int> sockets;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host descriptors, borrowed
 };
 

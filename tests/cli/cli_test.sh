@@ -121,5 +121,24 @@ echo '(module
 pipe_status=$("$loom" run "$work/pipe.wat" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}")
 check "writing to a closed pipe gives EPIPE to the guest" 0 '^0$' -- echo "$pipe_status"
 
+# --tcplisten hands a listening socket to the guest as the fd after the preopens (3 here).
+# The guest makes it non-blocking and exits with filetype * 16 + errno of accept: 6
+# (socket_stream) and 6 (EAGAIN: nobody connected) give 102.
+echo '(module
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $set_flags (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $fdstat (i32.const 3) (i32.const 0)))
+    (drop (call $set_flags (i32.const 3) (i32.const 4)))
+    (call $exit (i32.add (i32.mul (i32.load8_u (i32.const 0)) (i32.const 16))
+                         (call $accept (i32.const 3) (i32.const 4) (i32.const 64))))))' >"$work/listen.wat"
+check "--tcplisten gives the guest a listening socket" 102 '^$' \
+  -- "$loom" run --tcplisten 127.0.0.1:0 "$work/listen.wat"
+check "--tcplisten without a port" 1 'tcplisten 127.0.0.1: expected HOST:PORT' \
+  -- "$loom" run --tcplisten 127.0.0.1 "$work/listen.wat"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
