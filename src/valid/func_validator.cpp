@@ -80,17 +80,46 @@ FuncValidator::FuncValidator(const Module& module, const Features& features)
       declared_refs_(collect_declared_functions(module, features)) {
   // The fast path's table: single-byte opcodes of enabled features, with their fixed types.
   const auto numeric = [](ValKind k) { return k >= ValKind::I32 && k <= ValKind::F64; };
+  const bool memory0_is_i32 = module_.num_memories() > 0 && !module_.memory_type(0).limits.is64;
+  const bool table0_is_funcref_i32 =
+      module_.num_tables() > 0 && !module_.table_type(0).limits.is64 &&
+      val_type_matches(module_.table_type(0).elem, ValType::funcref());
   for (size_t i = 0; i < kOpcodeCount; ++i) {
     const auto op = static_cast<Opcode>(i);
     const OpInfo& info = op_info(op);
     if (info.prefix != 0 || info.code >= fast_ops_.size() || !features_.has(info.feature)) continue;
     FastOp& fast = fast_ops_[info.code];
+    // Generic instructions: which operands they pop and check, what they push.
+    const auto generic = [&fast](uint8_t pops, uint16_t pop_mask, uint16_t expected) {
+      fast.kind = FastKind::Generic;
+      fast.pop_bytes = static_cast<uint8_t>(pops * sizeof(ValType));
+      fast.pop_mask = pop_mask;
+      fast.expected = expected;
+    };
+    const auto kind_bits = [](ValKind top, ValKind below = ValKind::Void) {
+      return static_cast<uint16_t>(static_cast<uint8_t>(top) | static_cast<uint8_t>(below) << 8);
+    };
+    const auto pushes = [&fast](ValKind kind) {
+      fast.pushes = 1;
+      fast.slot = static_cast<uint8_t>(kind);
+    };
+    const auto leb = [&fast](uint8_t max_length) {
+      fast.leb_max = max_length;
+      fast.leb_mask = 0x0f;
+    };
+    // Variable indices of up to two bytes (16384 locals or globals) are decoded in the fast path.
+    const auto variable = [&fast, &leb](VariableArray array) {
+      leb(2);
+      fast.index_mask = 0xff;
+      fast.array = array;
+      fast.slot = kKindSlots;
+    };
     switch (op) {
       case Opcode::Nop:
-        fast.kind = FastKind::Nop;
+        generic(0, 0, 0);
         break;
       case Opcode::Drop:
-        fast.kind = FastKind::Drop;
+        generic(1, 0, 0);  // any type
         break;
       case Opcode::Block:
         fast.kind = FastKind::Block;
@@ -113,32 +142,42 @@ FuncValidator::FuncValidator(const Module& module, const Features& features)
       case Opcode::Call:
         fast.kind = FastKind::Call;
         break;
+      case Opcode::CallIndirect:
+        if (table0_is_funcref_i32) fast.kind = FastKind::CallIndirect;
+        break;
       case Opcode::LocalGet:
-        fast.kind = FastKind::LocalGet;
+      case Opcode::GlobalGet:
+        generic(0, 0, 0);
+        variable(op == Opcode::LocalGet ? kLocalArray : kGlobalArray);
+        fast.pushes = 1;
         break;
       case Opcode::LocalSet:
-        fast.kind = FastKind::LocalSet;
-        break;
       case Opcode::LocalTee:
-        fast.kind = FastKind::LocalTee;
-        break;
-      case Opcode::GlobalGet:
-        fast.kind = FastKind::GlobalGet;
-        break;
       case Opcode::GlobalSet:
-        fast.kind = FastKind::GlobalSet;
+        generic(1, 0xff, 0);
+        variable(op == Opcode::GlobalSet ? kGlobalArray : kLocalArray);
+        fast.variable_mask = 0xff;
+        fast.pushes = op == Opcode::LocalTee ? 1 : 0;
         break;
-      case Opcode::I32Const:
-        fast.kind = FastKind::I32Const;
+      case Opcode::I32Const:  // up to four bytes (28 bits) is always a valid s32
+        generic(0, 0, 0);
+        leb(4);
+        pushes(ValKind::I32);
         break;
-      case Opcode::I64Const:
-        fast.kind = FastKind::I64Const;
+      case Opcode::I64Const:  // up to seven bytes (49 bits) is always a valid s64
+        generic(0, 0, 0);
+        leb(7);
+        pushes(ValKind::I64);
         break;
       case Opcode::F32Const:
-        fast.kind = FastKind::F32Const;
+        generic(0, 0, 0);
+        fast.fixed_length = 4;
+        pushes(ValKind::F32);
         break;
       case Opcode::F64Const:
-        fast.kind = FastKind::F64Const;
+        generic(0, 0, 0);
+        fast.fixed_length = 8;
+        pushes(ValKind::F64);
         break;
       default: {
         if (!info.simple || info.param3 != ValKind::Void) break;
@@ -149,26 +188,36 @@ FuncValidator::FuncValidator(const Module& module, const Features& features)
         const bool has_result = info.result != ValKind::Void;
         if (info.imm == ImmKind::None) {
           if (!has_result) break;
-          fast.kind = unary ? FastKind::Unary : FastKind::Binary;
-        } else if (unary && has_result) {
-          fast.kind = FastKind::Load;
-        } else if (!unary && !has_result) {
-          fast.kind = FastKind::Store;
+          if (unary) {
+            generic(1, 0x00ff, kind_bits(info.param1));
+          } else {
+            generic(2, 0xffff, kind_bits(info.param2, info.param1));
+          }
         } else {
-          break;
+          // memarg: a flags byte within the access size (so no memory index), a short offset (its
+          // value always fits a 32-bit memory).
+          if (!memory0_is_i32 || unary != has_result) break;
+          if (unary) {
+            generic(1, 0x00ff, kind_bits(ValKind::I32));
+          } else {
+            generic(2, 0xffff, kind_bits(info.param2, ValKind::I32));
+          }
+          leb(5);  // the flags byte, an offset of up to four bytes
+          fast.skip_flags = 0x80;
+          fast.max_align = 0;
+          while ((1u << fast.max_align) < info.natural) ++fast.max_align;
         }
-        fast.result = info.result;
-        fast.param1 = info.param1;
-        fast.param2 = info.param2;
-        while ((1u << fast.max_align) < info.natural) ++fast.max_align;
+        if (has_result) pushes(info.result);
         break;
       }
     }
   }
-  memory0_is_i32_ = module_.num_memories() > 0 && !module_.memory_type(0).limits.is64;
-  global_types_.reserve(module_.num_globals());
+  init_kind_slots(local_slots_, local_set_kinds_);
+  init_kind_slots(global_slots_, global_set_kinds_);
   for (uint32_t g = 0; g < module_.num_globals(); ++g) {
-    global_types_.push_back(module_.global_type(g));
+    const GlobalType& global = module_.global_type(g);
+    global_slots_.push_back(global.type);
+    global_set_kinds_.push_back(set_kind(global.type, global.is_mutable));
   }
 }
 
@@ -200,7 +249,7 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
   vals_.clear();
   ctrls_.clear();
   local_ends_.clear();
-  local_types_.clear();
+  init_kind_slots(local_slots_, local_set_kinds_);
   params_ = {};
   declared_local_count_ = 0;
   local_decls_ = &body.locals;
@@ -224,9 +273,12 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
   // A flat list of local types makes local.get one load; build it only when it is not much longer
   // than the body, so that huge local declarations keep validation linear in the input size.
   if (params_.size() + total <= std::max<uint64_t>(1024, body.code.size())) {
-    local_types_.assign(params_.begin(), params_.end());
+    local_slots_.insert(local_slots_.end(), params_.begin(), params_.end());
     for (const LocalDecl& decl : body.locals)
-      local_types_.insert(local_types_.end(), decl.count, decl.type);
+      local_slots_.insert(local_slots_.end(), decl.count, decl.type);
+    for (size_t i = kKindSlots; i < local_slots_.size(); ++i) {
+      local_set_kinds_.push_back(set_kind(local_slots_[i]));
+    }
   }
 
   started_ = true;
@@ -237,8 +289,17 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
   return true;
 }
 
+void FuncValidator::init_kind_slots(std::vector<ValType>& slots, std::vector<uint8_t>& set_kinds) {
+  slots.clear();
+  set_kinds.clear();
+  for (size_t kind = 0; kind < kKindSlots; ++kind) {
+    slots.push_back(static_cast<ValKind>(kind));
+    set_kinds.push_back(kNotSettable);
+  }
+}
+
 ValType FuncValidator::local_type(uint32_t index) const {
-  if (index < local_types_.size()) return local_types_[index];
+  if (kKindSlots + size_t{index} < local_slots_.size()) return local_slots_[kKindSlots + index];
   if (index < params_.size()) return params_[index];
   // Declared locals come in runs; find the run by binary search over the prefix sums rather than
   // expanding up to tens of thousands of entries per function.
@@ -854,327 +915,341 @@ bool FuncValidator::finish(size_t end_offset) {
   return true;
 }
 
-// ---- Fast path
-// -----------------------------------------------------------------------------------
+// ---- Fast path ---------------------------------------------------------------------------------
 
 namespace {
 
-// A LEB128 u32 of at most four bytes, which is always well-formed and in range; returns its length,
-// or 0 for a longer or truncated encoding (left to the general decoder).
-inline size_t short_u32(const uint8_t* p, const uint8_t* end, uint32_t& out) {
-  if (p < end && p[0] < 0x80) {
-    out = p[0];
+// GCC's cross-jumping merges the handlers' identical dispatch tails into a few shared jumps,
+// which the branch predictor then sees as fewer, less predictable ones; keep one per handler
+// (the interpreter is built with -fno-gcse for a similar reason).
+#if defined(__GNUC__) && !defined(__clang__)
+#define LOOM_THREADED_DISPATCH __attribute__((optimize("no-crossjumping")))
+#else
+#define LOOM_THREADED_DISPATCH
+#endif
+
+// How far past an instruction's opcode byte the fast path may read before it knows the
+// instruction's length (an 8-byte word from just after the opcode, or from one byte later).
+constexpr size_t kLookahead = 16;
+
+// The length of the LEB128 at `q` if it has at most `max` (<= 8) bytes, else 0. Reads 8 bytes
+// without a branch per byte: the first byte without the continuation bit, found in one word.
+inline size_t short_leb_length(const uint8_t* q, size_t max) {
+  if constexpr (std::endian::native == std::endian::little) {
+    uint64_t word;
+    std::memcpy(&word, q, sizeof word);
+    const uint64_t ends = ~word & 0x8080808080808080ull;
+    const size_t length = ends == 0 ? 0 : static_cast<size_t>(std::countr_zero(ends) / 8 + 1);
+    return length <= max ? length : 0;
+  }
+  for (size_t i = 0; i < max; ++i) {
+    if (q[i] < 0x80) return i + 1;
+  }
+  return 0;
+}
+
+// A LEB128 u32 of at most four bytes (so always well-formed and in range) at `q`; returns its
+// length, or 0 for a longer encoding. One and two bytes, the common index sizes, come first.
+inline size_t short_u32(const uint8_t* q, uint32_t& out) {
+  if (q[0] < 0x80) {
+    out = q[0];
     return 1;
   }
+  if (q[1] < 0x80) {
+    out = (q[0] & 0x7fu) | uint32_t{q[1]} << 7;
+    return 2;
+  }
+  const size_t length = short_leb_length(q, 4);
   uint32_t value = 0;
-  for (size_t i = 0; i < 4 && p + i < end; ++i) {
-    value |= uint32_t{p[i] & 0x7fu} << (7 * i);
-    if (p[i] < 0x80) {
-      out = value;
-      return i + 1;
-    }
-  }
-  return 0;
+  for (size_t i = 0; i < length; ++i) value |= uint32_t{q[i] & 0x7fu} << (7 * i);
+  out = value;
+  return length;
 }
 
-// The length of a LEB128 of at most `max` bytes (short enough to be valid whatever it holds), or 0.
-inline size_t short_leb_length(const uint8_t* p, const uint8_t* end, size_t max) {
-  for (size_t i = 0; i < max && p + i < end; ++i) {
-    if (p[i] < 0x80) return i + 1;
-  }
-  return 0;
-}
+// Fast-path block types by their byte: the numeric value type's kind, Void (0) for the empty
+// type, kNoBlockKind for everything else (reference and vector types, type indices).
+constexpr uint8_t kNoBlockKind = 0xff;
+constexpr std::array<uint8_t, 256> kBlockKinds = [] {
+  std::array<uint8_t, 256> kinds{};
+  kinds.fill(kNoBlockKind);
+  kinds[0x40] = static_cast<uint8_t>(ValKind::Void);
+  kinds[0x7f] = static_cast<uint8_t>(ValKind::I32);
+  kinds[0x7e] = static_cast<uint8_t>(ValKind::I64);
+  kinds[0x7d] = static_cast<uint8_t>(ValKind::F32);
+  kinds[0x7c] = static_cast<uint8_t>(ValKind::F64);
+  return kinds;
+}();
 
-// The same for max = 4 and 8 without a branch per byte: the first byte without the continuation
-// bit, found in one little-endian word.
-template <typename Word>
-inline size_t short_leb_length_word(const uint8_t* p, const uint8_t* end) {
-  if constexpr (std::endian::native == std::endian::little) {
-    if (end - p >= static_cast<ptrdiff_t>(sizeof(Word))) {
-      Word word;
-      std::memcpy(&word, p, sizeof word);
-      const Word ends = ~word & static_cast<Word>(0x8080808080808080ull);
-      return ends == 0 ? 0 : static_cast<size_t>(std::countr_zero(ends) / 8 + 1);
-    }
-  }
-  return short_leb_length(p, end, sizeof(Word));
+// For a frame with an empty or single numeric result (Empty and Value signatures): whether
+// exactly its results are left above `base`. Compares without branching on the signature kind
+// (the slot below `base` always exists, see TypeStack).
+inline bool plain_frame_results_match(const ControlFrame& frame, const ValType* base,
+                                      const ValType* top) {
+  const ptrdiff_t results = frame.sig.kind == FrameSig::Kind::Value ? 1 : 0;
+  const ValKind result = frame.sig.value.kind;
+  return static_cast<unsigned>(top - base == results) &
+         static_cast<unsigned>(results == 0 || (top[-1].kind == result && result != ValKind::Ref));
 }
 
 }  // namespace
 
 // Only what is certainly valid is handled here, and an instruction is left untouched until that
 // is known: any doubt (long LEB128s, polymorphic or mismatched operands, reference types, typed
-// block signatures, a function's final end) stops the run and the general path decides, with its
-// error messages. The stack top, the innermost frame and the locals live in locals of the loop,
-// and every handler ends in its own indirect jump to the next (as the interpreter's dispatch), so
-// the branch predictor sees which instruction tends to follow which.
-const uint8_t* FuncValidator::fast_run(const uint8_t* p, const uint8_t* const end) {
+// block signatures) stops the run and the general path decides, with its error messages.
+// The stack top and the innermost frame's base are pointers in registers, and a handler advances
+// `p` only once the instruction is accepted (so stopping needs no bookkeeping).
+//
+// Which instruction comes next is hard to predict in real code, so most instructions (Generic)
+// are validated by one branch-free sequence driven by their FastOp: every immediate layout's
+// length is computed and the right one selected, the two top operand kinds are compared at once
+// under a mask, and a single, rarely taken branch leaves for the slow path. Control and call
+// instructions have their own handlers, each ending in its own indirect jump.
+LOOM_THREADED_DISPATCH const uint8_t* FuncValidator::fast_run(const uint8_t* p,
+                                                              const uint8_t* const end,
+                                                              const uint8_t* const readable_end) {
   if (ctrls_.empty()) return p;
   static const void* const kHandlers[] = {
-      &&L_Slow,      &&L_Unary,    &&L_Binary,   &&L_Load,     &&L_Store,    &&L_Nop,
-      &&L_Drop,      &&L_Block,    &&L_Loop,     &&L_If,       &&L_Else,     &&L_End,
-      &&L_BrIf,      &&L_Call,     &&L_LocalGet, &&L_LocalSet, &&L_LocalTee, &&L_GlobalGet,
-      &&L_GlobalSet, &&L_I32Const, &&L_I64Const, &&L_F32Const, &&L_F64Const,
+      &&L_Slow, &&L_Generic, &&L_Block, &&L_Loop, &&L_If,
+      &&L_Else, &&L_End,     &&L_BrIf,  &&L_Call, &&L_CallIndirect,
   };
   static_assert(std::size(kHandlers) == static_cast<size_t>(FastKind::Count_));
 
-  ControlFrame* frame = &ctrls_.back();
-  size_t height = frame->height;
+  // Instructions starting at or after `stop` are left to the general path: the last few bytes
+  // of the module, where the lookahead would run past the buffer.
+  const uint8_t* stop = end;
+  if (static_cast<size_t>(readable_end - end) < kLookahead) {
+    const size_t cut = kLookahead - static_cast<size_t>(readable_end - end);
+    stop = static_cast<size_t>(end - p) > cut ? end - cut : p;
+  }
+
+  const FastOp* const ops = fast_ops_.data();
+  struct VariableView {
+    const ValType* types;
+    const uint8_t* set_kinds;
+    size_t count;
+  };
+  const VariableView variable_views[] = {
+      // indexed by FastOp::array
+      {local_slots_.data(), local_set_kinds_.data(), local_slots_.size()},
+      {global_slots_.data(), global_set_kinds_.data(), global_slots_.size()}};
   ValType* stack = vals_.data();
-  size_t sp = vals_.size();  // stack[sp - 1] is the top
-  size_t capacity = vals_.capacity();
-  const ValType* const locals = local_types_.data();
-  const size_t local_count = local_types_.size();
-  const GlobalType* const globals = global_types_.data();
-  const size_t global_count = global_types_.size();
-  const uint8_t* at = p;  // the current instruction
-  const FastOp* fast = nullptr;
-  size_t available = 0;  // operands above the innermost frame's height
+  ValType* top = stack + vals_.size();  // one past the top value
+  ValType* limit = stack + vals_.capacity();
+  ControlFrame* frame = &ctrls_.back();
+  ValType* base = stack + frame->height;  // the innermost frame's first operand
+
+  const FastOp* op = nullptr;
   uint32_t index = 0;
-  size_t length = 0;
+  size_t length = 0;  // of the immediates
+  size_t needed = 0;  // free slots L_Grow makes
+  const FuncType* callee = nullptr;
+  size_t extra_operands = 0;  // call_indirect's table index, above the callee's params
+  uint8_t block_kind = 0;
+  Opcode block_op = Opcode::Block;
 
 // clang-format off
-#define LOOM_FAST_NEXT()                                            \
-  do {                                                              \
-    if (p >= end) goto L_Done;                                      \
-    if (sp == capacity) goto L_Grow;                                \
-    at = p;                                                         \
-    fast = &fast_ops_[*p++];                                        \
-    available = sp - height;                                        \
-    goto* kHandlers[static_cast<size_t>(fast->kind)];               \
+#define LOOM_FAST_NEXT()                              \
+  do {                                                \
+    if (p >= stop) goto L_Stop;                       \
+    op = &ops[*p];                                    \
+    if (op->kind == FastKind::Generic) goto L_Generic;\
+    goto* kHandlers[static_cast<size_t>(op->kind)];   \
   } while (0)
   // clang-format on
 
   LOOM_FAST_NEXT();
 
-L_Grow:  // room for the one value most instructions push
-  vals_.set_size(sp);
-  vals_.reserve(sp + 1);
+L_Grow1:
+  needed = 1;
+L_Grow : {  // then runs the same instruction again
+  const size_t size = static_cast<size_t>(top - stack);
+  const size_t height = static_cast<size_t>(base - stack);
+  vals_.set_size(size);
+  vals_.reserve(size + needed);
   stack = vals_.data();
-  capacity = vals_.capacity();
+  top = stack + size;
+  base = stack + height;
+  limit = stack + vals_.capacity();
   LOOM_FAST_NEXT();
+}
 
-L_Unary:
-  if (available < 1 || stack[sp - 1].kind != fast->param1) goto L_Slow;
-  stack[sp - 1] = fast->result;
-  LOOM_FAST_NEXT();
-
-L_Binary:
-  if (available < 2 || stack[sp - 2].kind != fast->param1 || stack[sp - 1].kind != fast->param2) {
-    goto L_Slow;
-  }
-  stack[sp - 2] = fast->result;
-  --sp;
-  LOOM_FAST_NEXT();
-
-L_Load:
-  // memarg: an alignment byte within the access size (so no memory index), a short offset (its
-  // value always fits a 32-bit memory).
-  if (p >= end || *p > fast->max_align || !memory0_is_i32_) goto L_Slow;
-  length = short_leb_length_word<uint32_t>(p + 1, end);
-  if (length == 0 || available < 1 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
-  stack[sp - 1] = fast->result;
+L_Generic : {
+  // Masks rather than conditions throughout, so that the compiler emits no branch per opcode.
+  // Room for the pushed type, which is written even when nothing is pushed.
+  if (top == limit) goto L_Grow1;
+  // Where the LEB128 after the opcode ends (for a memarg, the offset after the flags byte): at
+  // the first byte without the continuation bit; 8 also stands for later.
+  uint64_t word;
+  std::memcpy(&word, p + 1, sizeof word);
+  constexpr uint64_t kStopBits = 0x8080808080808080ull, kLastBit = uint64_t{1} << 63;
+  const uint64_t stops = (~(word | op->skip_flags) & kStopBits) | kLastBit;
+  const size_t leb_length = (static_cast<size_t>(std::countr_zero(stops)) / 8 + 1) & op->leb_mask;
+  length = op->fixed_length + leb_length;
+  // The LEB128 as an index: its (at most two) 7-bit groups, cut to its length.
+  static constexpr uint32_t kIndexMasks[16] = {0,      0x7f,   0x3fff, 0x3fff, 0x3fff, 0x3fff,
+                                               0x3fff, 0x3fff, 0x3fff, 0x3fff, 0x3fff, 0x3fff,
+                                               0x3fff, 0x3fff, 0x3fff, 0x3fff};
+  index = static_cast<uint32_t>((word & 0x7f) | (word >> 1 & 0x3f80)) & kIndexMasks[leb_length] &
+          static_cast<uint32_t>(static_cast<int8_t>(op->index_mask));
+  const VariableView& variables = variable_views[op->array];
+  const size_t slot = op->slot + size_t{index};
+  unsigned bad = unsigned{leb_length > op->leb_max} | unsigned{p[1] > op->max_align} |
+                 unsigned{length >= static_cast<size_t>(end - p)} |
+                 unsigned{slot >= variables.count};
+  const size_t safe_slot = slot < variables.count ? slot : 0;
+  const unsigned variable_kind = variables.set_kinds[safe_slot] & op->variable_mask;
+  const unsigned kinds =
+      static_cast<uint8_t>(top[-1].kind) | unsigned{static_cast<uint8_t>(top[-2].kind)} << 8;
+  const ptrdiff_t operand_bytes = reinterpret_cast<char*>(top) - reinterpret_cast<char*>(base);
+  bad |= unsigned{(kinds & op->pop_mask) != (op->expected | variable_kind)} |
+         unsigned{operand_bytes < ptrdiff_t{op->pop_bytes}};
+  if (bad != 0) goto L_Slow;
+  top = reinterpret_cast<ValType*>(reinterpret_cast<char*>(top) - op->pop_bytes);
+  *top = variables.types[safe_slot];
+  top += op->pushes;
   p += 1 + length;
   LOOM_FAST_NEXT();
+}
 
-L_Store:
-  if (p >= end || *p > fast->max_align || !memory0_is_i32_) goto L_Slow;
-  length = short_leb_length_word<uint32_t>(p + 1, end);
-  if (length == 0 || available < 2 || stack[sp - 2].kind != ValKind::I32 ||
-      stack[sp - 1].kind != fast->param2) {
-    goto L_Slow;
-  }
-  sp -= 2;
-  p += 1 + length;
-  LOOM_FAST_NEXT();
-
-L_LocalGet:
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= local_count) goto L_Slow;
-  stack[sp++] = locals[index];
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_LocalSet:
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= local_count) goto L_Slow;
-  if (available == 0 || !(stack[sp - 1] == locals[index])) goto L_Slow;
-  --sp;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_LocalTee:
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= local_count) goto L_Slow;
-  if (available == 0 || !(stack[sp - 1] == locals[index])) goto L_Slow;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_GlobalGet:
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= global_count) goto L_Slow;
-  stack[sp++] = globals[index].type;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_GlobalSet:
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= global_count || !globals[index].is_mutable) goto L_Slow;
-  if (available == 0 || !(stack[sp - 1] == globals[index].type)) goto L_Slow;
-  --sp;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_I32Const:
-  length = short_leb_length_word<uint32_t>(p, end);
-  if (length == 0) goto L_Slow;
-  stack[sp++] = ValKind::I32;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_I64Const:
-  length = short_leb_length_word<uint64_t>(p, end);
-  if (length == 0) goto L_Slow;
-  stack[sp++] = ValKind::I64;
-  p += length;
-  LOOM_FAST_NEXT();
-
-L_F32Const:
-  if (end - p < 4) goto L_Slow;
-  stack[sp++] = ValKind::F32;
-  p += 4;
-  LOOM_FAST_NEXT();
-
-L_F64Const:
-  if (end - p < 8) goto L_Slow;
-  stack[sp++] = ValKind::F64;
-  p += 8;
-  LOOM_FAST_NEXT();
-
-L_Nop:
-  LOOM_FAST_NEXT();
-
-L_Drop:
-  if (available == 0) goto L_Slow;
-  --sp;
-  LOOM_FAST_NEXT();
-
+  // Block types: empty or a numeric value type, in one byte (kBlockKinds); the frame is pushed
+  // by L_PushFrame.
 L_Block:
+  block_kind = kBlockKinds[p[1]];
+  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  block_op = Opcode::Block;
+  goto L_PushFrame;
+
 L_Loop:
-L_If : {
-  // Block types: empty or a numeric value type, in one byte.
-  if (p >= end) goto L_Slow;
+  block_kind = kBlockKinds[p[1]];
+  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  block_op = Opcode::Loop;
+  goto L_PushFrame;
+
+L_If:
+  block_kind = kBlockKinds[p[1]];
+  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  if (top == base || top[-1].kind != ValKind::I32) goto L_Slow;
+  --top;
+  block_op = Opcode::If;
+  goto L_PushFrame;
+
+L_PushFrame : {
   FrameSig sig;
-  sig.kind = FrameSig::Kind::Value;
-  switch (*p) {
-    case 0x40:
-      sig.kind = FrameSig::Kind::Empty;
-      break;
-    case 0x7f:
-      sig.value = ValKind::I32;
-      break;
-    case 0x7e:
-      sig.value = ValKind::I64;
-      break;
-    case 0x7d:
-      sig.value = ValKind::F32;
-      break;
-    case 0x7c:
-      sig.value = ValKind::F64;
-      break;
-    default:
-      goto L_Slow;
-  }
-  Opcode op = Opcode::Block;
-  if (fast->kind == FastKind::Loop) {
-    op = Opcode::Loop;
-  } else if (fast->kind == FastKind::If) {
-    if (available == 0 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
-    --sp;
-    op = Opcode::If;
-  }
-  ctrls_.push_back(ControlFrame{op, sig, static_cast<uint32_t>(sp), false});
+  sig.kind = block_kind == 0 ? FrameSig::Kind::Empty : FrameSig::Kind::Value;
+  sig.value = static_cast<ValKind>(block_kind);
+  base = top;
+  ctrls_.push_back(ControlFrame{block_op, sig, static_cast<uint32_t>(base - stack), false});
   frame = &ctrls_.back();
-  height = sp;
-  ++p;
+  p += 2;
   LOOM_FAST_NEXT();
 }
 
 L_Else:
+  if (frame->op != Opcode::If || frame->sig.kind > FrameSig::Kind::Value ||
+      !plain_frame_results_match(*frame, base, top)) {
+    goto L_Slow;
+  }
+  top = base;
+  frame->op = Opcode::Else;
+  frame->unreachable = false;
+  ++p;
+  LOOM_FAST_NEXT();
+
 L_End : {
-  // The frame's results must be exactly what is left above its height.
-  const FrameSig& sig = frame->sig;
-  size_t results = 0;
-  if (sig.kind == FrameSig::Kind::Value) {
-    results = 1;
-  } else if (sig.kind != FrameSig::Kind::Empty) {
-    goto L_Slow;  // type-index signatures and the function's own end
-  }
-  if (available != results || (results == 1 && !(stack[sp - 1] == sig.value))) goto L_Slow;
-  if (fast->kind == FastKind::Else) {
-    if (frame->op != Opcode::If) goto L_Slow;
-    sp = height;
-    frame->op = Opcode::Else;
-    frame->unreachable = false;
-    LOOM_FAST_NEXT();
-  }
+  if (frame->sig.kind > FrameSig::Kind::Value) goto L_EndOfTypedFrame;
   // An `if` without `else` is only valid when its (empty) params give its results.
-  if (frame->op == Opcode::If && results != 0) goto L_Slow;
-  ctrls_.pop_back();       // the results stay on the stack as they are
-  frame = &ctrls_.back();  // the function's frame is never popped here
-  height = frame->height;
+  if (!plain_frame_results_match(*frame, base, top) ||
+      (frame->op == Opcode::If && frame->sig.kind != FrameSig::Kind::Empty)) {
+    goto L_Slow;
+  }
+  // The results stay on the stack as they are.
+  ++p;
+  ctrls_.pop_back();
+  if (ctrls_.empty()) goto L_Done;
+  frame = &ctrls_.back();
+  base = stack + frame->height;
+  LOOM_FAST_NEXT();
+}
+
+L_EndOfTypedFrame : {
+  // Type-index signatures and the function's own frame: only a plain end, no params.
+  if (frame->op == Opcode::If) goto L_Slow;
+  const std::span<const ValType> results = sig_results(frame->sig);
+  if (static_cast<size_t>(top - base) != results.size()) goto L_Slow;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!(base[i] == results[i])) goto L_Slow;
+  }
+  ++p;
+  ctrls_.pop_back();
+  if (ctrls_.empty()) goto L_Done;
+  frame = &ctrls_.back();
+  base = stack + frame->height;
   LOOM_FAST_NEXT();
 }
 
 L_BrIf : {
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= ctrls_.size()) goto L_Slow;
-  if (available == 0 || stack[sp - 1].kind != ValKind::I32) goto L_Slow;
-  const std::span<const ValType> types = label_types(control(index));
-  if (available - 1 < types.size()) goto L_Slow;
-  const ValType* operands = stack + (sp - 1 - types.size());
+  length = short_u32(p + 1, index);
+  if (length == 0 || p + 1 + length > end) goto L_Slow;
+  if (index >= static_cast<size_t>(frame - ctrls_.data()) + 1) goto L_Slow;
+  if (top == base || top[-1].kind != ValKind::I32) goto L_Slow;
+  const std::span<const ValType> types = label_types(frame[-static_cast<ptrdiff_t>(index)]);
+  if (static_cast<size_t>(top - 1 - base) < types.size()) goto L_Slow;
+  const ValType* operands = top - 1 - types.size();
   for (size_t i = 0; i < types.size(); ++i) {
     if (!(operands[i] == types[i])) goto L_Slow;
   }
-  --sp;
-  p += length;
+  --top;
+  p += 1 + length;
   LOOM_FAST_NEXT();
 }
 
 L_Call : {
-  length = short_u32(p, end, index);
-  if (length == 0 || index >= module_.num_funcs()) goto L_Slow;
+  length = short_u32(p + 1, index);
+  if (length == 0 || p + 1 + length > end || index >= module_.num_funcs()) goto L_Slow;
   const size_t imported = module_.imported_funcs.size();
   const uint32_t type_index = index < imported
                                   ? module_.imports[module_.imported_funcs[index]].func_type
                                   : module_.functions[index - imported];
   if (type_index >= module_.types.size()) goto L_Slow;
-  const FuncType& callee = module_.types[type_index];
-  const size_t count = callee.params.size();
-  if (available < count) goto L_Slow;
-  const ValType* operands = stack + (sp - count);
-  for (size_t i = 0; i < count; ++i) {
-    if (!(operands[i] == callee.params[i])) goto L_Slow;
+  callee = &module_.types[type_index];
+  extra_operands = 0;
+  goto L_CallOperands;
+}
+
+L_CallIndirect:
+  // A type index, then table 0 as one zero byte; the table operand is an i32.
+  length = short_u32(p + 1, index);
+  if (length == 0 || p[1 + length] != 0) goto L_Slow;
+  ++length;
+  if (p + 1 + length > end || index >= module_.types.size()) goto L_Slow;
+  if (top == base || top[-1].kind != ValKind::I32) goto L_Slow;
+  callee = &module_.types[index];
+  extra_operands = 1;
+  goto L_CallOperands;
+
+L_CallOperands : {
+  const size_t param_count = callee->params.size();
+  if (static_cast<size_t>(top - base) < param_count + extra_operands) goto L_Slow;
+  ValType* const operands = top - extra_operands - param_count;
+  for (size_t i = 0; i < param_count; ++i) {
+    if (!(operands[i] == callee->params[i])) goto L_Slow;
   }
-  sp -= count;
-  if (sp + callee.results.size() > capacity) {
-    vals_.set_size(sp);
-    vals_.reserve(sp + callee.results.size());
-    stack = vals_.data();
-    capacity = vals_.capacity();
+  const size_t result_count = callee->results.size();
+  if (static_cast<size_t>(limit - operands) < result_count) {
+    needed = result_count;
+    goto L_Grow;
   }
-  std::copy(callee.results.begin(), callee.results.end(), stack + sp);
-  sp += callee.results.size();
-  p += length;
+  top = std::copy(callee->results.begin(), callee->results.end(), operands);
+  p += 1 + length;
   LOOM_FAST_NEXT();
 }
 
 #undef LOOM_FAST_NEXT
 
+L_Stop:
 L_Slow:
-  p = at;
 L_Done:
-  vals_.set_size(sp);
+  vals_.set_size(static_cast<size_t>(top - stack));
   return p;
 }
 
@@ -1187,9 +1262,10 @@ bool FuncValidator::validate_body(uint32_t func_index, const FunctionBody& body)
   Reader& reader = in.reader();
   const uint8_t* p = reader.cursor();
   const uint8_t* const end = p + reader.remaining();
+  const uint8_t* const readable_end = module_.bytes.data() + module_.bytes.size();
   Instr instr;
   while (p < end) {
-    p = fast_run(p, end);
+    p = fast_run(p, end, readable_end);
     if (p == end) break;
     // Everything else, and every error, goes through the general decoder and step().
     reader.advance(static_cast<size_t>(p - reader.cursor()));

@@ -58,24 +58,26 @@ struct ControlFrame {
 
 // The operand stack: a vector's interface where the validator uses one, plus raw access for the
 // fast path (the slots past size() are allocated, so a hot loop can keep the top in a register).
+// Two slots below the bottom always exist and hold kUnknownType, so the fast path may read the
+// two top entries without checking the height first.
 class TypeStack {
  public:
   size_t size() const { return size_; }
-  size_t capacity() const { return slots_.size(); }
-  ValType* data() { return slots_.data(); }
-  const ValType* data() const { return slots_.data(); }
-  ValType& operator[](size_t i) { return slots_.data()[i]; }
-  ValType operator[](size_t i) const { return slots_.data()[i]; }
-  ValType& back() { return slots_.data()[size_ - 1]; }
+  size_t capacity() const { return slots_.size() - kGuardSlots; }
+  ValType* data() { return slots_.data() + kGuardSlots; }
+  const ValType* data() const { return slots_.data() + kGuardSlots; }
+  ValType& operator[](size_t i) { return data()[i]; }
+  ValType operator[](size_t i) const { return data()[i]; }
+  ValType& back() { return data()[size_ - 1]; }
   void clear() { size_ = 0; }
   void pop_back() { --size_; }
   void push_back(ValType t) {
-    if (size_ == slots_.size()) reserve(size_ + 1);
-    slots_.data()[size_++] = t;
+    if (size_ == capacity()) reserve(size_ + 1);
+    data()[size_++] = t;
   }
   void append(std::span<const ValType> types) {
     reserve(size_ + types.size());
-    std::copy(types.begin(), types.end(), slots_.data() + size_);
+    std::copy(types.begin(), types.end(), data() + size_);
     size_ += types.size();
   }
   void resize(size_t n) {  // the validator only shrinks, to a frame's height
@@ -84,13 +86,14 @@ class TypeStack {
   }
   // Capacity for at least `n` values (growing geometrically); size() is unchanged.
   void reserve(size_t n) {
-    if (n > slots_.size()) slots_.resize(std::max<size_t>({n, 2 * slots_.size(), 64}));
+    if (n > capacity()) slots_.resize(kGuardSlots + std::max<size_t>({n, 2 * capacity(), 64}));
   }
   // For the fast path, which tracks the size in a local and stores it back.
   void set_size(size_t n) { size_ = n; }
 
  private:
-  std::vector<ValType> slots_;
+  static constexpr size_t kGuardSlots = 2;
+  std::vector<ValType> slots_ = std::vector<ValType>(kGuardSlots);
   size_t size_ = 0;
 };
 
@@ -145,20 +148,20 @@ class FuncValidator {
   std::span<const ValType> sig_results(const FrameSig& sig) const;
 
   // validate_body's fast path: validates instructions straight from the bytes, from `p` on, as
-  // long as each is a common single-byte opcode whose encoding and typing are plainly fine.
-  // Returns where it stopped: `end`, or an instruction it left untouched for InstrReader and
-  // step(), which also produce every error.
-  const uint8_t* fast_run(const uint8_t* p, const uint8_t* end);
+  // long as each is a common opcode whose encoding and typing are plainly fine. Returns where it
+  // stopped: `end`, or an instruction it left untouched for InstrReader and step(), which also
+  // produce every error. The bytes up to `readable_end` (past `end`) may be read: immediates are
+  // read first and checked against `end` once their length is known.
+  const uint8_t* fast_run(const uint8_t* p, const uint8_t* end, const uint8_t* readable_end);
 
   // What fast_run does per single-byte opcode (enabled features only); built once per validator.
   enum class FastKind : uint8_t {
     Slow,
-    Unary,   // [t1] -> [t], no immediate
-    Binary,  // [t1 t2] -> [t], no immediate
-    Load,    // [i32] -> [t], memarg
-    Store,   // [i32 t] -> [], memarg
-    Nop,
-    Drop,
+    // Table-driven, without a branch per opcode: the instructions that pop at most two values
+    // and push at most one, with no immediate, a short LEB128 (constant or local/global index),
+    // a memarg or a fixed-size constant (nop, drop, numeric operators, loads and stores, local
+    // and global accesses, constants).
+    Generic,
     Block,
     Loop,
     If,
@@ -166,27 +169,51 @@ class FuncValidator {
     End,
     BrIf,
     Call,
-    LocalGet,
-    LocalSet,
-    LocalTee,
-    GlobalGet,
-    GlobalSet,
-    I32Const,
-    I64Const,
-    F32Const,
-    F64Const,
+    CallIndirect,  // table 0 holds funcrefs and takes i32 indices
     Count_
   };
-  struct FastOp {
+  // Which variable types a Generic instruction's index refers to.
+  enum VariableArray : uint8_t { kLocalArray, kGlobalArray };
+  // Variable type arrays start with one slot per numeric kind, holding that kind's ValType (slot
+  // = ValKind value), so that a Generic instruction without an index reads its result there.
+  static constexpr size_t kKindSlots = 5;  // Void, I32, I64, F32, F64
+
+  // Generic instructions use masks (0 or all ones) where a flag would do, so that the fast path
+  // selects without branching.
+  struct alignas(16) FastOp {
     FastKind kind = FastKind::Slow;
-    ValKind result = ValKind::Void;
-    ValKind param1 = ValKind::Void;
-    ValKind param2 = ValKind::Void;
-    uint8_t max_align = 0;  // Load and Store: log2 of the access size
+    // Generic: the immediate's layout.
+    uint8_t fixed_length = 0;  // f32/f64 constants: their bytes
+    uint8_t leb_mask = 0;      // 0x0f: a LEB128 right after the opcode (memarg: flags, offset),
+    uint8_t leb_max = 0;       // at most this long in all (so always well-formed and in range)
+    uint8_t skip_flags = 0;    // 0x80 for a memarg: its flags byte does not end the immediate
+    uint8_t max_align = 0xff;  // memarg: bound of the flags byte (log2 of the access size)
+    // Generic: typing. The pushed type is array[slot + index], index being the LEB128's value
+    // under index_mask (0xff: all of it).
+    uint8_t index_mask = 0;
+    VariableArray array = kLocalArray;
+    uint8_t slot = 0;
+    uint8_t pop_bytes = 0;  // sizeof(ValType) times the operands popped
+    uint8_t pushes = 0;
+    uint8_t variable_mask = 0;  // 0xff: the top operand must have the variable's set kind
+    uint16_t pop_mask = 0;      // which of the two top operands' kinds are checked (top: low byte)
+    uint16_t expected = 0;      // and their expected values
   };
+  static_assert(sizeof(FastOp) == 16);
   std::array<FastOp, 256> fast_ops_{};
-  bool memory0_is_i32_ = false;           // memory 0 exists and takes i32 addresses
-  std::vector<GlobalType> global_types_;  // flattened index space, imports first
+  // The globals' variable array (kind slots first) and their set kinds; the locals' are per
+  // function, below.
+  std::vector<ValType> global_slots_;
+  std::vector<uint8_t> global_set_kinds_;
+  // The kind an operand must have to be stored in a variable of type `t`, as the fast path
+  // compares it: kNotSettable (never an operand's kind) for references, whose subtyping the slow
+  // path decides, and for immutable globals.
+  static constexpr uint8_t kNotSettable = 0xee;
+  static uint8_t set_kind(ValType t, bool is_mutable = true) {
+    return is_mutable && !t.is_ref() ? static_cast<uint8_t>(t.kind) : kNotSettable;
+  }
+  // Starts a variable array with its kind slots.
+  static void init_kind_slots(std::vector<ValType>& slots, std::vector<uint8_t>& set_kinds);
 
   // Instruction groups.
   bool step_simple(const Instr& instr, const OpInfo& info);
@@ -238,9 +265,10 @@ class FuncValidator {
   size_t current_offset_ = 0;
   std::span<const ValType> params_;
   std::vector<uint64_t> local_ends_;  // prefix sums of the LocalDecl runs
-  // Every local's type (params first) when that list is not much longer than the body; otherwise
-  // empty and local_type() searches local_ends_.
-  std::vector<ValType> local_types_;
+  // The kind slots, then every local's type (params first) when that list is not much longer
+  // than the body; otherwise just the kind slots and local_type() searches local_ends_.
+  std::vector<ValType> local_slots_;
+  std::vector<uint8_t> local_set_kinds_;  // per slot, see set_kind()
   const std::vector<LocalDecl>* local_decls_ = nullptr;
   uint64_t declared_local_count_ = 0;
   TypeStack vals_;
