@@ -138,6 +138,8 @@ inline constexpr Rights kMutating =
     kPathLinkSource | kPathLinkTarget | kPathRenameSource | kPathRenameTarget |
     kPathFilestatSetSize | kPathFilestatSetTimes | kFdFilestatSetSize | kFdFilestatSetTimes |
     kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile;
+// Rights that make a descriptor writable (wasi-libc asks for them exactly for O_WRONLY/O_RDWR).
+inline constexpr Rights kWriteAccess = kFdWrite | kFdDatasync | kFdAllocate | kFdFilestatSetSize;
 }  // namespace right
 
 enum class Filetype : uint8_t {

@@ -82,9 +82,11 @@ Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiConfig config) {
     entry.host.reset(fd);
     entry.type = Filetype::Directory;
     entry.read_only = preopen.read_only;
-    const Rights allowed = preopen.read_only ? ~right::kMutating : right::kAll;
-    entry.rights_base = right::kDirectory & allowed;
-    entry.rights_inheriting = (right::kDirectory | right::kRegularFile) & allowed;
+    entry.rights_base = right::kDirectory & (preopen.read_only ? ~right::kMutating : right::kAll);
+    // Even a read-only preopen advertises write rights for what is opened beneath it: wasi-libc
+    // asks only for rights the directory can pass on, so without them open(O_WRONLY) would
+    // quietly give a read-only descriptor; with them path_open refuses it (ENOTCAPABLE).
+    entry.rights_inheriting = right::kDirectory | right::kRegularFile;
     entry.is_preopen = true;
     entry.preopen_name = preopen.guest_path;
     context->fds_.insert_at(next_fd++, std::move(entry));

@@ -130,7 +130,7 @@ Errno path_open(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   if (!memory.in_bounds(result_at, 4)) return Errno::Fault;
   // Beneath a read-only preopen nothing is opened for writing, rather than handing out a
   // descriptor that fails later. (Creating and truncating already lack their rights there.)
-  if (dir->read_only && ((requested_base & right::kFdWrite) || (fdflags & kFdflagAppend) ||
+  if (dir->read_only && ((requested_base & right::kWriteAccess) || (fdflags & kFdflagAppend) ||
                          (oflags & (kOflagCreat | kOflagTrunc)))) {
     return Errno::NotCapable;
   }

@@ -611,8 +611,20 @@ TEST_F(PathTest, ReadOnlyPreopenRefusesEveryChange) {
   EXPECT_EQ(set_times("file", 0, 0, kFstMtimNow), Errno::NotCapable);
   EXPECT_EQ(snapshot(sandbox_), before);
 
-  // Reading is allowed, and nothing opened beneath grants a mutating right.
-  ASSERT_EQ(open("file", 0, 0, right::kAll & ~right::kFdWrite, right::kAll), Errno::Success);
+  // The preopen advertises write rights for what is opened beneath it, so wasi-libc asks for
+  // them on open(O_WRONLY) and gets a refusal rather than a quietly read-only descriptor.
+  ASSERT_EQ(call("fd_fdstat_get", {kSandboxFd, kOut}), Errno::Success);
+  EXPECT_EQ(load<uint64_t>(kOut + layout::kFdstatRightsBase) & right::kMutating, 0u);
+  EXPECT_EQ(load<uint64_t>(kOut + layout::kFdstatRightsInheriting) & right::kWriteAccess,
+            right::kWriteAccess);
+  for (Rights write :
+       {right::kFdWrite, right::kFdDatasync, right::kFdAllocate, right::kFdFilestatSetSize}) {
+    EXPECT_EQ(open("file", 0, 0, right::kFdRead | write), Errno::NotCapable) << write;
+  }
+
+  // Reading is allowed (wasi-libc's O_RDONLY asks for everything but write access), and nothing
+  // opened beneath grants a mutating right.
+  ASSERT_EQ(open("file", 0, 0, right::kAll & ~right::kWriteAccess, right::kAll), Errno::Success);
   const uint32_t file = opened();
   ASSERT_EQ(call("fd_fdstat_get", {file, kOut}), Errno::Success);
   EXPECT_EQ(load<uint64_t>(kOut + layout::kFdstatRightsBase) & right::kMutating, 0u);
@@ -621,13 +633,13 @@ TEST_F(PathTest, ReadOnlyPreopenRefusesEveryChange) {
   EXPECT_EQ(filestat("file"), Errno::Success);
   EXPECT_EQ(readlink("out", 64), Errno::Success);
 
-  ASSERT_EQ(open("dir", 0, kOflagDirectory, right::kAll & ~right::kFdWrite, right::kAll),
+  ASSERT_EQ(open("dir", 0, kOflagDirectory, right::kAll & ~right::kWriteAccess, right::kAll),
             Errno::Success);
   const uint32_t dir = opened();
   EXPECT_TRUE(context_->fds().find(dir)->read_only);
   ASSERT_EQ(call("fd_fdstat_get", {dir, kOut}), Errno::Success);
   EXPECT_EQ(load<uint64_t>(kOut + layout::kFdstatRightsBase) & right::kMutating, 0u);
-  EXPECT_EQ(load<uint64_t>(kOut + layout::kFdstatRightsInheriting) & right::kMutating, 0u);
+  EXPECT_EQ(open("file2", 0, 0, right::kFdWrite, 0, 0, dir), Errno::NotCapable);
   EXPECT_EQ(call1("path_create_directory", "x", dir), Errno::NotCapable);
   EXPECT_EQ(open("x", 0, kOflagCreat, 0, 0, 0, dir), Errno::NotCapable);
   // Even if the guest somehow held the right, the directory stays read-only.
