@@ -22,15 +22,17 @@ int main(int argc, char** argv) {
   CLI::App app{"Loom: a WebAssembly engine"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loom 0.1.0");
-  // Building every subcommand (each with its feature flags) is most of loom's start-up time, so
-  // when argv[1] names one, only that one is registered. Parsing is the same: once the single
-  // allowed subcommand is chosen, CLI11 no longer matches its siblings' names.
+  // Building every subcommand (each with its feature flags) costs more than the rest of loom's
+  // start-up, so when argv[1] names one, only that one is registered: parsing is the same, since
+  // once the single allowed subcommand is chosen CLI11 no longer matches its siblings' names. A
+  // lone --version needs none. Anything else (help, errors) sees them all.
+  const bool version_only = argc == 2 && std::strcmp(argv[1], "--version") == 0;
   const Command* chosen = nullptr;
   for (const Command& command : kCommands) {
     if (argc > 1 && std::strcmp(argv[1], command.name) == 0) chosen = &command;
   }
   for (const Command& command : kCommands) {
-    if (!chosen || chosen == &command) command.add(app);
+    if (!version_only && (!chosen || chosen == &command)) command.add(app);
   }
   argc = loom::cli::split_run_arguments(argc, argv);
   CLI11_PARSE(app, argc, argv);
