@@ -2,7 +2,8 @@
 // instantiate a module with WASI preview 1 as its imports and run `_start` (exit status = the
 // guest's proc_exit code), or call the export NAME with numeric ARGS and print its results one per
 // line, as wasmtime does.
-#include <netdb.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <algorithm>
@@ -113,27 +114,43 @@ void add_env(const std::string& spec, std::vector<std::string>& env) {
   }
 }
 
-// A listening TCP socket on HOST:PORT for --tcplisten, as wasmtime's option of that name.
+// A listening TCP socket on HOST:PORT for --tcplisten, as wasmtime's option of that name. HOST
+// is a numeric IPv4 or [IPv6] address or localhost: name lookup (getaddrinfo) would load shared
+// libraries into the static loom binary at run time.
 Result<int> listen_on(const std::string& address) {
+  const auto bad = [&](const std::string& why) {
+    return Error{"--tcplisten " + address + ": " + why};
+  };
   const size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return Error{"--tcplisten " + address + ": expected HOST:PORT"};
-  const std::string host = address.substr(0, colon), port = address.substr(colon + 1);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found)) {
-    return Error{"--tcplisten " + address + ": " + gai_strerror(rc)};
+  if (colon == std::string::npos) return bad("expected HOST:PORT");
+  std::string host = address.substr(0, colon);
+  char* end = nullptr;
+  const unsigned long port = std::strtoul(address.c_str() + colon + 1, &end, 10);
+  if (colon + 1 == address.size() || *end != '\0' || port > 65535) return bad("bad port");
+  if (host == "localhost") host = "127.0.0.1";
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v4;
+  } else if (host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+             inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v6;
+  } else {
+    return bad("expected a numeric address (or localhost)");
   }
-  std::unique_ptr<addrinfo, void (*)(addrinfo*)> list(found, freeaddrinfo);
-  const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  const int fd = socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int yes = 1;
   if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 ||
-      bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+      bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || listen(fd, SOMAXCONN) != 0) {
     const std::string why = std::strerror(errno);
     if (fd >= 0) close(fd);
-    return Error{"--tcplisten " + address + ": " + why};
+    return bad(why);
   }
   return fd;
 }

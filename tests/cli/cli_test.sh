@@ -139,6 +139,9 @@ check "--tcplisten gives the guest a listening socket" 102 '^$' \
   -- "$loom" run --tcplisten 127.0.0.1:0 "$work/listen.wat"
 check "--tcplisten without a port" 1 'tcplisten 127.0.0.1: expected HOST:PORT' \
   -- "$loom" run --tcplisten 127.0.0.1 "$work/listen.wat"
+check "--tcplisten takes numeric addresses" 1 'tcplisten example.com:80: expected a numeric address' \
+  -- "$loom" run --tcplisten example.com:80 "$work/listen.wat"
+check "--tcplisten IPv6 and localhost" 102 '^$' -- "$loom" run --tcplisten '[::1]:0' --tcplisten localhost:0 "$work/listen.wat"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
