@@ -89,6 +89,8 @@ wasi_wat='(module
     (drop (call $args_sizes (i32.const 32) (i32.const 36)))
     (call $exit (i32.load (i32.const 32)))))'
 echo "$wasi_wat" >"$work/wasi.wat"
+check "bundled WASI example" 0 '^one
+two words$' -- "$loom" run "$src/examples/hello_wasi.wat" one "two words"
 check "run a .wat WASI command" 3 '^hi from wasi$' -- "$loom" run "$work/wasi.wat" a b
 check "guest arguments after --" 4 '^hi from wasi$' -- "$loom" run --env X=1 -- "$work/wasi.wat" --dir x -- 
 echo '(module (import "env" "foo" (func)))' >"$work/env_import.wat"
