@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static inline const char *errno_name(int e) {
   switch (e) {
@@ -87,6 +89,19 @@ static inline const char *errno_name(int e) {
   case ENOTCAPABLE: return "ENOTCAPABLE";
   default: return "E?";
   }
+}
+
+// "a directory", or the first line of what the descriptor reads.
+static inline const char *first_line(int fd) {
+  static char buf[80];
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return "a directory";
+  memset(buf, 0, sizeof buf);
+  strcpy(buf, "read: ");
+  ssize_t n = read(fd, buf + 6, sizeof buf - 7);
+  if (n < 0) return errno_name(errno);
+  buf[strcspn(buf, "\n")] = 0;
+  return buf;
 }
 
 // Prints "label: ok" when rc >= 0, else "label: ERRNAME".

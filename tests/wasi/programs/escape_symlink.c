@@ -10,19 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-// "a directory", or the first line of what the descriptor reads.
-static const char *first_line(int fd) {
-  static char buf[80];
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return "a directory";
-  memset(buf, 0, sizeof buf);
-  strcpy(buf, "read: ");
-  ssize_t n = read(fd, buf + 6, sizeof buf - 7);
-  if (n < 0) return errno_name(errno);
-  buf[strcspn(buf, "\n")] = 0;
-  return buf;
-}
-
 static int sb;
 
 static void try_open(const char *path, int flags) {
