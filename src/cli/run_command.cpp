@@ -240,7 +240,16 @@ int run_module(const RunOptions& options) {
                                     "\" is not a valid " + to_string(type.params[i]));
     }
   }
-  auto trap = interpreter.call(func, args, results);
+  // A WASI reactor sets itself up in `_initialize` before any other export is called.
+  std::optional<Trap> trap;
+  if (auto init = (*instance)->find_export("_initialize");
+      init && init->kind == ExternKind::Func && name != "_initialize" &&
+      init->func()->type->params.empty() && init->func()->type->results.empty()) {
+    trap = interpreter.call(*init->func(), {}, {});
+  }
+  if (!trap && !(wasi_context && wasi_context->exit_code())) {
+    trap = interpreter.call(func, args, results);
+  }
   std::fflush(stdout);
   if (wasi_context && wasi_context->exit_code()) {
     return static_cast<int>(*wasi_context->exit_code() & 0xff);  // proc_exit, as the OS keeps it

@@ -145,5 +145,12 @@ check "--tcplisten takes numeric addresses" 1 'tcplisten example.com:80: expecte
   -- "$loom" run --tcplisten example.com:80 "$work/listen.wat"
 check "--tcplisten IPv6 and localhost" 102 '^$' -- "$loom" run --tcplisten '[::1]:0' --tcplisten localhost:0 "$work/listen.wat"
 
+# A WASI reactor: `_initialize` runs before the invoked export.
+echo '(module
+  (global $ready (mut i32) (i32.const 0))
+  (func (export "_initialize") (global.set $ready (i32.const 40)))
+  (func (export "get") (param i32) (result i32) (i32.add (global.get $ready) (local.get 0))))' >"$work/reactor.wat"
+check "_initialize runs before --invoke" 0 '^42$' -- "$loom" run --invoke get "$work/reactor.wat" 2
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
