@@ -203,7 +203,8 @@ FuncValidator::FuncValidator(const Module& module, const Features& features)
             generic(2, 0xffff, kind_bits(info.param2, ValKind::I32));
           }
           leb(5);  // the flags byte, an offset of up to four bytes
-          fast.skip_flags = 0x80;
+          fast.leb_mask = 0;
+          fast.memarg_mask = 0x0f;
           fast.max_align = 0;
           while ((1u << fast.max_align) < info.natural) ++fast.max_align;
         }
@@ -1082,8 +1083,13 @@ L_Generic : {
   uint64_t word;
   std::memcpy(&word, p + 1, sizeof word);
   constexpr uint64_t kStopBits = 0x8080808080808080ull, kLastBit = uint64_t{1} << 63;
-  const uint64_t stops = (~(word | op->skip_flags) & kStopBits) | kLastBit;
-  const size_t leb_length = (static_cast<size_t>(std::countr_zero(stops)) / 8 + 1) & op->leb_mask;
+  // Both candidate lengths (plain LEB128, memarg) come from the bytes alone, so that only a mask
+  // and an add wait for the FastOp load: `p` is the loop's critical dependency chain.
+  const uint64_t stops = (~word & kStopBits) | kLastBit;
+  const size_t plain_length = static_cast<size_t>(std::countr_zero(stops)) / 8 + 1;
+  const size_t memarg_length =
+      static_cast<size_t>(std::countr_zero(stops & ~uint64_t{0x80})) / 8 + 1;
+  const size_t leb_length = (plain_length & op->leb_mask) | (memarg_length & op->memarg_mask);
   length = op->fixed_length + leb_length;
   // The LEB128 as an index: its (at most two) 7-bit groups, cut to its length.
   static constexpr uint32_t kIndexMasks[16] = {0,      0x7f,   0x3fff, 0x3fff, 0x3fff, 0x3fff,

@@ -184,9 +184,9 @@ class FuncValidator {
     FastKind kind = FastKind::Slow;
     // Generic: the immediate's layout.
     uint8_t fixed_length = 0;  // f32/f64 constants: their bytes
-    uint8_t leb_mask = 0;      // 0x0f: a LEB128 right after the opcode (memarg: flags, offset),
+    uint8_t leb_mask = 0;      // 0x0f: a LEB128 right after the opcode,
     uint8_t leb_max = 0;       // at most this long in all (so always well-formed and in range)
-    uint8_t skip_flags = 0;    // 0x80 for a memarg: its flags byte does not end the immediate
+    uint8_t memarg_mask = 0;   // 0x0f instead for a memarg: a flags byte, then an offset LEB128
     uint8_t max_align = 0xff;  // memarg: bound of the flags byte (log2 of the access size)
     // Generic: typing. The pushed type is array[slot + index], index being the LEB128's value
     // under index_mask (0xff: all of it).
