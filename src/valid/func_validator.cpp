@@ -1060,8 +1060,6 @@ LOOM_THREADED_DISPATCH const uint8_t* FuncValidator::fast_run(const uint8_t* p,
 
   LOOM_FAST_NEXT();
 
-L_Grow1:
-  needed = 1;
 L_Grow : {  // then runs the same instruction again
   const size_t size = static_cast<size_t>(top - stack);
   const size_t height = static_cast<size_t>(base - stack);
@@ -1076,8 +1074,6 @@ L_Grow : {  // then runs the same instruction again
 
 L_Generic : {
   // Masks rather than conditions throughout, so that the compiler emits no branch per opcode.
-  // Room for the pushed type, which is written even when nothing is pushed.
-  if (top == limit) goto L_Grow1;
   // Where the LEB128 after the opcode ends (for a memarg, the offset after the flags byte): at
   // the first byte without the continuation bit; 8 also stands for later.
   uint64_t word;
@@ -1090,30 +1086,34 @@ L_Generic : {
   const size_t memarg_length =
       static_cast<size_t>(std::countr_zero(stops & ~uint64_t{0x80})) / 8 + 1;
   const size_t leb_length = (plain_length & op->leb_mask) | (memarg_length & op->memarg_mask);
-  length = op->fixed_length + leb_length;
-  // The LEB128 as an index: its (at most two) 7-bit groups, cut to its length.
-  static constexpr uint32_t kIndexMasks[16] = {0,      0x7f,   0x3fff, 0x3fff, 0x3fff, 0x3fff,
-                                               0x3fff, 0x3fff, 0x3fff, 0x3fff, 0x3fff, 0x3fff,
-                                               0x3fff, 0x3fff, 0x3fff, 0x3fff};
-  index = static_cast<uint32_t>((word & 0x7f) | (word >> 1 & 0x3f80)) & kIndexMasks[leb_length] &
-          static_cast<uint32_t>(static_cast<int8_t>(op->index_mask));
+  const uint8_t* const next = p + 1 + op->fixed_length + leb_length;
+  // The LEB128 as an index: its (at most two) 7-bit groups, the second only when it has two
+  // (longer ones fail the leb_max check).
+  const uint32_t second_group = static_cast<uint32_t>(word >> 1 & 0x3f80) &
+                                static_cast<uint32_t>(-static_cast<int32_t>(leb_length > 1));
+  const uint32_t variable = (static_cast<uint32_t>(word & 0x7f) | second_group) &
+                            static_cast<uint32_t>(static_cast<int8_t>(op->index_mask));
   const VariableView& variables = variable_views[op->array];
-  const size_t slot = op->slot + size_t{index};
-  unsigned bad = unsigned{leb_length > op->leb_max} | unsigned{p[1] > op->max_align} |
-                 unsigned{length >= static_cast<size_t>(end - p)} |
-                 unsigned{slot >= variables.count};
+  const size_t slot = op->slot + size_t{variable};
   const size_t safe_slot = slot < variables.count ? slot : 0;
   const unsigned variable_kind = variables.set_kinds[safe_slot] & op->variable_mask;
   const unsigned kinds =
       static_cast<uint8_t>(top[-1].kind) | unsigned{static_cast<uint8_t>(top[-2].kind)} << 8;
   const ptrdiff_t operand_bytes = reinterpret_cast<char*>(top) - reinterpret_cast<char*>(base);
-  bad |= unsigned{(kinds & op->pop_mask) != (op->expected | variable_kind)} |
-         unsigned{operand_bytes < ptrdiff_t{op->pop_bytes}};
-  if (bad != 0) goto L_Slow;
+  // Each check is a difference that is negative exactly when it fails, so one sign test covers
+  // them all (fewer instructions than a flag per check, and no flags spilled to the stack).
+  // A full operand stack fails too (the pushed type is written even when nothing is pushed):
+  // the general path grows it, which happens a few times per module.
+  using S = int64_t;
+  const S fails = (S{op->leb_max} - S(leb_length)) | (S{op->max_align} - S{p[1]}) | S(end - next) |
+                  (S(variables.count) - 1 - S(slot)) | (S(operand_bytes) - S{op->pop_bytes}) |
+                  (S(limit - top) - 1) |
+                  -S((kinds & op->pop_mask) ^ (op->expected | variable_kind));
+  if (fails < 0) goto L_Slow;
   top = reinterpret_cast<ValType*>(reinterpret_cast<char*>(top) - op->pop_bytes);
   *top = variables.types[safe_slot];
   top += op->pushes;
-  p += 1 + length;
+  p = next;
   LOOM_FAST_NEXT();
 }
 
