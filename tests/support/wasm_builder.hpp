@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "binary/section_id.hpp"
+
 namespace loom::test {
 
 // A growable byte string with fluent LEB128 / fixed-width emitters.
@@ -133,21 +135,9 @@ inline constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
 inline constexpr uint8_t kVersion[] = {0x01, 0x00, 0x00, 0x00};
 inline constexpr size_t kHeaderSize = 8;
 
-enum SectionId : uint8_t {
-  kCustomSection = 0,
-  kTypeSection = 1,
-  kImportSection = 2,
-  kFunctionSection = 3,
-  kTableSection = 4,
-  kMemorySection = 5,
-  kGlobalSection = 6,
-  kExportSection = 7,
-  kStartSection = 8,
-  kElementSection = 9,
-  kCodeSection = 10,
-  kDataSection = 11,
-  kDataCountSection = 12,
-};
+// The section ids are the engine's own (src/binary/section_id.hpp), so tests and decoder agree.
+using loom::SectionId;
+using enum loom::SectionId;
 
 inline constexpr uint8_t kI32 = 0x7f;
 inline constexpr uint8_t kI64 = 0x7e;
