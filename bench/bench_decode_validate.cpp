@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "binary/decoder.hpp"
 #include "binary/instr_reader.hpp"
 #include "support/wasm_builder.hpp"
@@ -304,25 +305,15 @@ const std::vector<uint8_t>& bench_module() {
   static const std::vector<uint8_t> module = [] {
     std::vector<uint8_t> bytes = generate_module(g_module_mb << 20);
     Result<Module> decoded = decode_module(bytes);
-    if (!decoded.ok()) {
-      std::fprintf(stderr, "generated module does not decode: %s\n",
-                   decoded.error().to_string().c_str());
-      std::exit(1);
-    }
-    Status valid = validate_module(decoded.value());
-    if (!valid.ok()) {
-      std::fprintf(stderr, "generated module does not validate: %s\n",
-                   valid.error().to_string().c_str());
-      std::exit(1);
-    }
+    bench::require_ok(decoded, "decode");
+    bench::require_ok(validate_module(decoded.value()), "validate");
     return bytes;
   }();
   return module;
 }
 
 void report(benchmark::State& state, size_t bytes) {
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes));
-  state.counters["module_MB"] = double(bytes) / (1 << 20);
+  bench::report_bytes(state, bytes, "module_MB");
 }
 
 void BM_Decode(benchmark::State& state) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "binary/encoder.hpp"
 #include "text/wat.hpp"
 #include "valid/validator.hpp"
@@ -425,25 +426,15 @@ const std::string& bench_text() {
   static const std::string text = [] {
     std::string wat = generate_wat(g_text_mb << 20);
     Result<Module> parsed = parse_wat(wat);
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "generated text does not parse: %s\n",
-                   parsed.error().to_string().c_str());
-      std::exit(1);
-    }
-    Status valid = validate_module(parsed.value());
-    if (!valid.ok()) {
-      std::fprintf(stderr, "generated module does not validate: %s\n",
-                   valid.error().to_string().c_str());
-      std::exit(1);
-    }
+    bench::require_ok(parsed, "parse");
+    bench::require_ok(validate_module(parsed.value()), "validate");
     return wat;
   }();
   return text;
 }
 
 void report(benchmark::State& state, size_t bytes) {
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes));
-  state.counters["text_MB"] = double(bytes) / (1 << 20);
+  bench::report_bytes(state, bytes, "text_MB");
 }
 
 void BM_ParseWat(benchmark::State& state) {
