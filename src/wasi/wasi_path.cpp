@@ -39,20 +39,11 @@ Errno host_error() {
 
 // The directory entry `fd` with every right in `required`.
 FdEntry* directory(WasiContext& ctx, uint32_t fd, Rights required, Errno& error) {
-  FdEntry* entry = ctx.fds().find(fd);
-  if (!entry) {
-    error = Errno::Badf;
-    return nullptr;
-  }
-  if (entry->type != Filetype::Directory) {
+  if (const FdEntry* entry = ctx.fds().find(fd); entry && entry->type != Filetype::Directory) {
     error = Errno::NotDir;
     return nullptr;
   }
-  if ((entry->rights_base & required) != required) {
-    error = Errno::NotCapable;
-    return nullptr;
-  }
-  return entry;
+  return ctx.fds().get(fd, required, error);  // Badf when absent, NotCapable without the rights
 }
 
 Errno check_lookupflags(uint32_t flags) {
