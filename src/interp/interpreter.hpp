@@ -17,6 +17,10 @@ namespace loom::interp {
 struct InterpreterLimits {
   size_t stack_bytes = size_t{64} << 20;  // value stack for all frames
   size_t max_call_depth = 100'000;        // wasm frames, host re-entry included
+  // Compile fuel / epoch checks into function entries and loop headers; they read the store's
+  // Interruption (Store::set_fuel, Interruption::epoch_deadline).
+  bool consume_fuel = false;
+  bool epoch_interruption = false;
 };
 
 class Interpreter : public Executor {

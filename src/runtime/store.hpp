@@ -1,6 +1,7 @@
 // The store owns every runtime object (functions, tables, memories, globals, instances); objects
 // refer to each other by plain pointers that stay valid for the store's lifetime.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,26 @@ class Executor {
                                    std::span<Value> results) = 0;
 };
 
+// Resource limits of one store. A module that asks for more gets an error at instantiation and
+// memory.grow / table.grow return -1: a hostile module can never exhaust the host. The defaults
+// allow any single 32-bit memory; `loom run --max-memory-size/--max-table-elements` raise them.
+struct StoreLimits {
+  uint64_t max_memory_bytes = uint64_t{4} << 30;  // all linear memories of the store together
+  uint64_t max_table_elements = 10'000'000;       // all tables of the store together
+  uint32_t max_instances = 10'000;
+  uint32_t max_memories = 1'000;
+  uint32_t max_tables = 10'000;
+};
+
+// Interruption (DESIGN.md "Limits and interruption"): every tier checks both at function entries
+// and loop back-edges, when its executor was configured to (InterpreterLimits::consume_fuel /
+// epoch_interruption); they cost nothing when off.
+struct Interruption {
+  uint64_t fuel = 0;                     // remaining fuel, about one unit per wasm instruction
+  std::atomic<uint64_t> epoch{0};        // bumped by a timer thread (--timeout)
+  uint64_t epoch_deadline = UINT64_MAX;  // trap "interrupt" once epoch >= epoch_deadline
+};
+
 class Store {
  public:
   Store() = default;
@@ -78,6 +99,14 @@ class Store {
   GlobalInst* create_global(const GlobalType& type, Value value);
   Instance* create_instance(std::shared_ptr<const Module> module);
 
+  const StoreLimits& limits() const { return limits_; }
+  void set_limits(const StoreLimits& limits) { limits_ = limits; }
+  Interruption& interruption() { return interruption_; }
+  // Fuel for an executor that consumes it: the guest traps with "all fuel consumed" after about
+  // `fuel` instructions.
+  void set_fuel(uint64_t fuel) { interruption_.fuel = fuel; }
+  uint64_t fuel_remaining() const { return interruption_.fuel; }
+
   void set_executor(Executor* executor) { executor_ = executor; }
   Executor* executor() const { return executor_; }
 
@@ -93,6 +122,8 @@ class Store {
   std::vector<std::unique_ptr<GlobalInst>> globals_;
   std::vector<std::unique_ptr<Instance>> instances_;
   Executor* executor_ = nullptr;
+  StoreLimits limits_;
+  Interruption interruption_;
 };
 
 }  // namespace loom

@@ -26,6 +26,10 @@ std::string_view trap_message(TrapKind kind) {
       return "call stack exhausted";
     case TrapKind::NullReference:
       return "null reference";
+    case TrapKind::OutOfFuel:
+      return "all fuel consumed";
+    case TrapKind::Interrupted:
+      return "interrupt";
     case TrapKind::HostError:
       return "host error";
   }

@@ -19,6 +19,8 @@ enum class TrapKind : uint8_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   NullReference,
+  OutOfFuel,    // the store's fuel ran out (Store::set_fuel)
+  Interrupted,  // the store's epoch deadline passed (a timeout)
   HostError,
 };
 
