@@ -29,12 +29,28 @@ enum class IOp : uint16_t {
 #include "ir/opcodes.def"
 #define LOOM_IOP(Name) Name,
 #include "interp/iops.def"
+// memory64: every instruction with a memarg once more as Name##A64, the same operands but an i64
+// address. The compiler picks these for i64-indexed memories, so the i32 path stays as it is.
+#define LOOM_A64(Name) Name##A64,
+#include "interp/a64_ops.def"
   Count_
 };
 
 inline constexpr size_t kIOpCount = static_cast<size_t>(IOp::Count_);
 inline IOp iop_from(Opcode op) {
   return static_cast<IOp>(op);
+}
+// The i64-address twin of a memarg instruction's IOp (Opcode::I32Load -> IOp::I32LoadA64), or
+// IOp::Count_ for an instruction without a memarg.
+inline IOp iop_a64_from(Opcode op) {
+  switch (op) {
+#define LOOM_A64(Name) \
+  case Opcode::Name:   \
+    return IOp::Name##A64;
+#include "interp/a64_ops.def"
+    default:
+      return IOp::Count_;
+  }
 }
 
 // Where a (module byte offset) instruction starts in the code, for trap locations.

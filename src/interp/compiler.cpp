@@ -155,7 +155,11 @@ class Compiler {
 
   // ---- translation ----
   bool translate(const Instr& instr, const InstrReader& in);
-  void translate_simple(const Instr& instr, const OpInfo& info);
+  void translate_simple(const Instr& instr, const OpInfo& info, IOp op);
+  void translate_memory(const Instr& instr);
+  void translate_table(const Instr& instr);
+  bool memory_is64(uint32_t memory) const { return module_.memory_type(memory).limits.is64; }
+  bool table_is64(uint32_t table) const { return module_.table_type(table).limits.is64; }
   void set_local(uint32_t local, bool tee);
   void emit_return();
   void emit_call(IOp op, const FuncType& type, const Instr& instr, uint32_t index_slot);
@@ -359,7 +363,8 @@ void Compiler::end_block() {
   if (labels_.empty() && (!l.dead || joined)) emit_return();  // the function's own end
 }
 
-void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
+// `op` is iop_from(instr.op), or its i64-address twin for a memarg instruction on memory64.
+void Compiler::translate_simple(const Instr& instr, const OpInfo& info, IOp op) {
   // Scalar constants are deferred: the instruction that uses one may take it as an immediate.
   switch (instr.op) {
     case Opcode::I32Const:
@@ -401,7 +406,7 @@ void Compiler::translate_simple(const Instr& instr, const OpInfo& info) {
   while (n < 3 && params[n] != ValKind::Void) ++n;
   uint32_t sources[3];
   for (int i = n - 1; i >= 0; --i) sources[i] = pop().source();
-  emit_op(iop_from(instr.op));
+  emit_op(op);
   if (info.result != ValKind::Void) emit_dst(push(info.result));
   const uint32_t dst_pos = last_dst_;
   for (int i = 0; i < n; ++i) emit_u32(sources[i]);
@@ -495,6 +500,106 @@ void Compiler::emit_call(IOp op, const FuncType& type, const Instr& instr, uint3
   // The callee's frame starts at arg_base; make sure results fit in ours too.
 }
 
+// Memory instructions with index operands. For memory64 the A64 variants read addresses, sizes
+// and deltas as i64 and produce i64 results; memory.copy between an i32 and an i64 memory takes
+// each address in its memory's type and an i32 length (the spec's min of the two).
+void Compiler::translate_memory(const Instr& instr) {
+  const bool is64 = memory_is64(instr.op == Opcode::MemoryInit ? instr.index2 : instr.index);
+  const ValKind address = is64 ? ValKind::I64 : ValKind::I32;
+  switch (instr.op) {
+    case Opcode::MemorySize:
+      emit_op(is64 ? IOp::MemorySizeA64 : IOp::MemorySizeOp);
+      emit_u32(push(address));
+      emit_u32(instr.index);
+      return;
+    case Opcode::MemoryGrow: {
+      const Operand delta = pop();
+      emit_op(is64 ? IOp::MemoryGrowA64 : IOp::MemoryGrowOp);
+      emit_u32(push(address));
+      emit_u32(delta.source());
+      emit_u32(instr.index);
+      return;
+    }
+    default:
+      break;
+  }
+  const Operand n = pop();
+  const Operand b = pop();
+  const Operand a = pop();
+  IOp op = is64 ? IOp::MemoryFillA64 : IOp::MemoryFillOp;
+  if (instr.op == Opcode::MemoryInit) op = is64 ? IOp::MemoryInitA64 : IOp::MemoryInitOp;
+  if (instr.op == Opcode::MemoryCopy) {
+    const bool src64 = memory_is64(instr.index2);
+    op = is64 ? (src64 ? IOp::MemoryCopyA64 : IOp::MemoryCopyToA64)
+              : (src64 ? IOp::MemoryCopyFromA64 : IOp::MemoryCopyOp);
+  }
+  emit_op(op);
+  emit_u32(a.source());
+  emit_u32(b.source());
+  emit_u32(n.source());
+  emit_u32(instr.index);
+  if (instr.op != Opcode::MemoryFill) emit_u32(instr.index2);
+}
+
+// Table instructions, chosen like translate_memory's by the table's index type.
+void Compiler::translate_table(const Instr& instr) {
+  const uint32_t table = instr.op == Opcode::TableInit ? instr.index2 : instr.index;
+  const bool is64 = table_is64(table);
+  const ValKind index_kind = is64 ? ValKind::I64 : ValKind::I32;
+  switch (instr.op) {
+    case Opcode::TableGet: {
+      const Operand index = pop();
+      emit_op(is64 ? IOp::TableGetA64 : IOp::TableGetOp);
+      emit_u32(push(module_.table_type(table).elem));
+      emit_u32(index.source());
+      emit_u32(table);
+      return;
+    }
+    case Opcode::TableSet: {
+      const Operand value = pop();
+      const Operand index = pop();
+      emit_op(is64 ? IOp::TableSetA64 : IOp::TableSetOp);
+      emit_u32(index.source());
+      emit_u32(value.source());
+      emit_u32(table);
+      return;
+    }
+    case Opcode::TableSize:
+      emit_op(is64 ? IOp::TableSizeA64 : IOp::TableSizeOp);
+      emit_u32(push(index_kind));
+      emit_u32(table);
+      return;
+    case Opcode::TableGrow: {
+      const Operand delta = pop();
+      const Operand init = pop();
+      emit_op(is64 ? IOp::TableGrowA64 : IOp::TableGrowOp);
+      emit_u32(push(index_kind));
+      emit_u32(init.source());
+      emit_u32(delta.source());
+      emit_u32(table);
+      return;
+    }
+    default:
+      break;
+  }
+  const Operand n = pop();
+  const Operand b = pop();
+  const Operand a = pop();
+  IOp op = is64 ? IOp::TableFillA64 : IOp::TableFillOp;
+  if (instr.op == Opcode::TableInit) op = is64 ? IOp::TableInitA64 : IOp::TableInitOp;
+  if (instr.op == Opcode::TableCopy) {
+    const bool src64 = table_is64(instr.index2);
+    op = is64 ? (src64 ? IOp::TableCopyA64 : IOp::TableCopyToA64)
+              : (src64 ? IOp::TableCopyFromA64 : IOp::TableCopyOp);
+  }
+  emit_op(op);
+  emit_u32(a.source());
+  emit_u32(b.source());
+  emit_u32(n.source());
+  emit_u32(instr.index);
+  if (instr.op != Opcode::TableFill) emit_u32(instr.index2);
+}
+
 bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   const OpInfo& info = op_info(instr.op);
   // Structure must be tracked even in unreachable code; everything else there is skipped.
@@ -548,14 +653,15 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
                      instr.offset};
       return false;
     }
-    const bool other_memory =
-        (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) && instr.mem.memory != 0;
+    const bool memarg = info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane;
+    const bool other_memory = memarg && instr.mem.memory != 0;
     // Loads and stores address the cached memory 0; another memory is switched in around them.
     if (other_memory) {
       emit_op(IOp::UseMemory);
       emit_u32(instr.mem.memory);
     }
-    translate_simple(instr, info);
+    const bool a64 = memarg && memory_is64(instr.mem.memory);
+    translate_simple(instr, info, a64 ? iop_a64_from(instr.op) : iop_from(instr.op));
     if (other_memory) {  // (this also ends retargeting: the result stays in its slot)
       emit_op(IOp::UseMemory);
       emit_u32(0);
@@ -651,7 +757,8 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
     case Opcode::CallIndirect: {
       // The index sits above the arguments, so materializing them cannot overwrite it.
       const Operand index = pop();
-      emit_call(IOp::CallIndirectOp, module_.types[instr.index], instr, index.source());
+      const IOp op = table_is64(instr.index2) ? IOp::CallIndirectA64 : IOp::CallIndirectOp;
+      emit_call(op, module_.types[instr.index], instr, index.source());
       return true;
     }
     case Opcode::Select:
@@ -698,92 +805,26 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       return true;
     }
     case Opcode::MemorySize:
-      emit_op(IOp::MemorySizeOp);
-      emit_u32(push(ValKind::I32));
-      emit_u32(instr.index);
-      return true;
-    case Opcode::MemoryGrow: {
-      const Operand delta = pop();
-      emit_op(IOp::MemoryGrowOp);
-      emit_u32(push(ValKind::I32));
-      emit_u32(delta.source());
-      emit_u32(instr.index);
-      return true;
-    }
+    case Opcode::MemoryGrow:
     case Opcode::MemoryFill:
     case Opcode::MemoryCopy:
     case Opcode::MemoryInit:
+      translate_memory(instr);
+      return true;
+    case Opcode::TableGet:
+    case Opcode::TableSet:
+    case Opcode::TableSize:
+    case Opcode::TableGrow:
+    case Opcode::TableFill:
     case Opcode::TableCopy:
     case Opcode::TableInit:
-    case Opcode::TableFill: {
-      const Operand n = pop();
-      const Operand b = pop();
-      const Operand a = pop();
-      IOp op = IOp::MemoryFillOp;
-      switch (instr.op) {
-        case Opcode::MemoryCopy:
-          op = IOp::MemoryCopyOp;
-          break;
-        case Opcode::MemoryInit:
-          op = IOp::MemoryInitOp;
-          break;
-        case Opcode::TableCopy:
-          op = IOp::TableCopyOp;
-          break;
-        case Opcode::TableInit:
-          op = IOp::TableInitOp;
-          break;
-        case Opcode::TableFill:
-          op = IOp::TableFillOp;
-          break;
-        default:
-          break;
-      }
-      emit_op(op);
-      emit_u32(a.source());
-      emit_u32(b.source());
-      emit_u32(n.source());
-      emit_u32(instr.index);
-      if (op != IOp::MemoryFillOp && op != IOp::TableFillOp) emit_u32(instr.index2);
+      translate_table(instr);
       return true;
-    }
     case Opcode::DataDrop:
     case Opcode::ElemDrop:
       emit_op(instr.op == Opcode::DataDrop ? IOp::DataDropOp : IOp::ElemDropOp);
       emit_u32(instr.index);
       return true;
-    case Opcode::TableGet: {
-      const Operand index = pop();
-      emit_op(IOp::TableGetOp);
-      emit_u32(push(module_.table_type(instr.index).elem));
-      emit_u32(index.source());
-      emit_u32(instr.index);
-      return true;
-    }
-    case Opcode::TableSet: {
-      const Operand value = pop();
-      const Operand index = pop();
-      emit_op(IOp::TableSetOp);
-      emit_u32(index.source());
-      emit_u32(value.source());
-      emit_u32(instr.index);
-      return true;
-    }
-    case Opcode::TableSize:
-      emit_op(IOp::TableSizeOp);
-      emit_u32(push(ValKind::I32));
-      emit_u32(instr.index);
-      return true;
-    case Opcode::TableGrow: {
-      const Operand delta = pop();
-      const Operand init = pop();
-      emit_op(IOp::TableGrowOp);
-      emit_u32(push(ValKind::I32));
-      emit_u32(init.source());
-      emit_u32(delta.source());
-      emit_u32(instr.index);
-      return true;
-    }
     case Opcode::RefNull:
       emit_op(IOp::RefNullOp);
       emit_u32(push(ValType::ref(instr.heap, true)));

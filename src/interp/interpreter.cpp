@@ -66,6 +66,16 @@ void values_to_slots(const Value* values, std::span<const ValType> types, uint8_
   }
 }
 
+// memory64 bounds check that never wraps: true when [address + offset, + bytes) lies within the
+// first `size` bytes; `ea` is then address + offset.
+[[gnu::always_inline]] inline bool effective_address64(uint64_t address, uint64_t offset,
+                                                       uint64_t bytes, uint64_t size,
+                                                       uint64_t& ea) {
+  uint64_t end;
+  return !__builtin_add_overflow(address, offset, &ea) &&
+         !__builtin_add_overflow(ea, bytes, &end) && end <= size;
+}
+
 uint32_t module_offset_at(const CompiledFunction& code, const uint8_t* pc) {
   const uint32_t at = static_cast<uint32_t>(pc - code.code.data());
   auto it = std::upper_bound(code.source_map.begin(), code.source_map.end(), at,
@@ -181,8 +191,8 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #define BINOP(Name, TR, TA, expr) CONST32(Name)
 #define BINOP_TRAP(Name, T, fn) CONST32(Name)
 #define TRUNC(Name, TI, TF) CONST32(Name)
-#define LOAD(Name, TR, TM) CONST32(Name)
-#define STORE(Name, TV, TM) CONST32(Name)
+#define LOAD(Name, TR, TM) CONST32(Name) CONST32(Name##A64)
+#define STORE(Name, TV, TM) CONST32(Name) CONST32(Name##A64)
 #define BINOP_IMM32(Name, T, expr) CONST32(Name)
 #define BINOP_IMM64(Name, T, expr) CONST32(Name)
 #define JUMP_IF_IMM32(Name, expr) CONST32(Name)
@@ -283,14 +293,26 @@ enter:
 #define TRUNC(Name, TI, TF) \
   L_##Name: { const TF a = rd<TF>(S(1)); TI r; \
               if (auto t = numeric::trunc<TI>(a, r)) { TRAP(*t); } wr<TI>(S(0), r); NEXT(8); }
+// Effective address of a memory access whose address slot is U32(addr_index) and whose u64 offset
+// is at `offset_at`; traps unless `bytes` bytes are in bounds. Declares `ea`. An i32 address plus
+// its validated 32-bit offset cannot wrap; an i64 one is checked for overflow (MEM_ADDRESS64).
+#define MEM_ADDRESS32(addr_index, offset_at, bytes) \
+  const u64 ea = u64{rd<u32>(S(addr_index))} + rd<u64>(pc + (offset_at)); \
+  if (ea + (bytes) > mem_size) { TRAP(TrapKind::OutOfBoundsMemoryAccess); }
+#define MEM_ADDRESS64(addr_index, offset_at, bytes) \
+  u64 ea; \
+  if (!effective_address64(rd<u64>(S(addr_index)), rd<u64>(pc + (offset_at)), bytes, mem_size, \
+                           ea)) { TRAP(TrapKind::OutOfBoundsMemoryAccess); }
+#define LOAD_AT(Label, ADDRESS, TR, TM) \
+  L_##Label: { ADDRESS(1, 16, sizeof(TM)) \
+               wr<TR>(S(0), static_cast<TR>(rd<TM>(mem_base + ea))); NEXT(16); }
+#define STORE_AT(Label, ADDRESS, TV, TM) \
+  L_##Label: { ADDRESS(0, 16, sizeof(TM)) \
+               wr<TM>(mem_base + ea, static_cast<TM>(rd<TV>(S(1)))); NEXT(16); }
 #define LOAD(Name, TR, TM) \
-  L_##Name: { const u64 ea = u64{rd<u32>(S(1))} + rd<u64>(pc + 16); \
-              if (ea + sizeof(TM) > mem_size) { TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
-              wr<TR>(S(0), static_cast<TR>(rd<TM>(mem_base + ea))); NEXT(16); }
+  LOAD_AT(Name, MEM_ADDRESS32, TR, TM) LOAD_AT(Name##A64, MEM_ADDRESS64, TR, TM)
 #define STORE(Name, TV, TM) \
-  L_##Name: { const u64 ea = u64{rd<u32>(S(0))} + rd<u64>(pc + 16); \
-              if (ea + sizeof(TM) > mem_size) { TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
-              wr<TM>(mem_base + ea, static_cast<TM>(rd<TV>(S(1)))); NEXT(16); }
+  STORE_AT(Name, MEM_ADDRESS32, TV, TM) STORE_AT(Name##A64, MEM_ADDRESS64, TV, TM)
 #define BINOP_IMM32(Name, T, expr) \
   L_##Name: { const u32 a = rd<u32>(S(1)); const u32 b = U32(2); \
               wr<T>(S(0), static_cast<T>(expr)); NEXT(12); }
@@ -350,6 +372,18 @@ L_CallIndirectOp: {
   return_pc = pc + 24;
   goto enter;
 }
+L_CallIndirectA64: {  // as L_CallIndirectOp, through a table64
+  TableInst& table = *inst->tables[U32(1)];
+  const u64 index = rd<u64>(S(2));
+  if (index >= table.size()) TRAP(TrapKind::UndefinedElement);
+  auto* target = static_cast<FunctionInst*>(table.get(index));
+  if (!target) TRAP(TrapKind::UninitializedElement);
+  if (target->type_id != inst->type_ids[U32(0)]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  callee = target;
+  callee_fp = fp + U32(3);
+  return_pc = pc + 24;
+  goto enter;
+}
 L_ReturnOp: {
   const Frame& done = frames[--depth];
   if (depth == base_depth) return std::nullopt;
@@ -374,84 +408,94 @@ L_UseMemory: {
   mem_size = memory.size_bytes();
   NEXT(4);
 }
-L_MemorySizeOp: wr<u32>(S(0), static_cast<u32>(inst->memories[U32(1)]->pages())); NEXT(8);
-L_MemoryGrowOp:
-  wr<u32>(S(0), static_cast<u32>(inst->memories[U32(2)]->grow(rd<u32>(S(1)))));
-  reload_memory();
-  NEXT(12);
-L_MemoryFillOp: {
-  MemoryInst& memory = *inst->memories[U32(3)];
-  const u64 dst = rd<u32>(S(0)), length = rd<u32>(S(2));
-  if (!memory.in_bounds(dst, length)) TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  std::memset(memory.base() + dst, static_cast<uint8_t>(rd<u32>(S(1))), length);
+  // Memory and table operations, once per index type: TA is an address, index or size (u32 for
+  // i32-indexed memories and tables, u64 for memory64 / table64), TN a length. Results of size
+  // and grow are written as TA, so -1 becomes an i64 -1 for 64-bit ones.
+#define MEMORY_SIZE(Name, TA) \
+  L_##Name: wr<TA>(S(0), static_cast<TA>(inst->memories[U32(1)]->pages())); NEXT(8);
+#define MEMORY_GROW(Name, TA) \
+  L_##Name: wr<TA>(S(0), static_cast<TA>(inst->memories[U32(2)]->grow(rd<TA>(S(1))))); \
+  reload_memory(); NEXT(12);
+#define MEMORY_FILL(Name, TA) \
+  L_##Name: { MemoryInst& memory = *inst->memories[U32(3)]; \
+    const u64 dst = rd<TA>(S(0)), length = rd<TA>(S(2)); \
+    if (!memory.in_bounds(dst, length)) { TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
+    std::memset(memory.base() + dst, static_cast<uint8_t>(rd<u32>(S(1))), length); NEXT(16); }
+#define MEMORY_COPY(Name, TD, TS, TN) \
+  L_##Name: { MemoryInst& to = *inst->memories[U32(3)]; \
+    MemoryInst& from = *inst->memories[U32(4)]; \
+    const u64 dst = rd<TD>(S(0)), src = rd<TS>(S(1)), length = rd<TN>(S(2)); \
+    if (!to.in_bounds(dst, length) || !from.in_bounds(src, length)) { \
+      TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
+    std::memmove(to.base() + dst, from.base() + src, length); NEXT(20); }
+#define MEMORY_INIT(Name, TA) \
+  L_##Name: { MemoryInst& memory = *inst->memories[U32(4)]; \
+    const std::span<const uint8_t> data = inst->datas[U32(3)]; \
+    const u64 dst = rd<TA>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2)); \
+    if (!memory.in_bounds(dst, length) || src > data.size() || length > data.size() - src) { \
+      TRAP(TrapKind::OutOfBoundsMemoryAccess); } \
+    if (length) { std::memcpy(memory.base() + dst, data.data() + src, length); } NEXT(20); }
+#define TABLE_GET(Name, TA) \
+  L_##Name: { TableInst& table = *inst->tables[U32(2)]; const u64 index = rd<TA>(S(1)); \
+    if (index >= table.size()) { TRAP(TrapKind::OutOfBoundsTableAccess); } \
+    wr<Ref>(S(0), table.get(index)); NEXT(12); }
+#define TABLE_SET(Name, TA) \
+  L_##Name: { TableInst& table = *inst->tables[U32(2)]; const u64 index = rd<TA>(S(0)); \
+    if (index >= table.size()) { TRAP(TrapKind::OutOfBoundsTableAccess); } \
+    table.set(index, rd<Ref>(S(1))); NEXT(12); }
+#define TABLE_SIZE(Name, TA) \
+  L_##Name: wr<TA>(S(0), static_cast<TA>(inst->tables[U32(1)]->size())); NEXT(8);
+#define TABLE_GROW(Name, TA) \
+  L_##Name: \
+  wr<TA>(S(0), static_cast<TA>(inst->tables[U32(3)]->grow(rd<TA>(S(2)), rd<Ref>(S(1))))); \
   NEXT(16);
-}
-L_MemoryCopyOp: {
-  MemoryInst& to = *inst->memories[U32(3)];
-  MemoryInst& from = *inst->memories[U32(4)];
-  const u64 dst = rd<u32>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2));
-  if (!to.in_bounds(dst, length) || !from.in_bounds(src, length)) {
-    TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  }
-  std::memmove(to.base() + dst, from.base() + src, length);
-  NEXT(20);
-}
-L_MemoryInitOp: {
-  MemoryInst& memory = *inst->memories[U32(4)];
-  const std::span<const uint8_t> data = inst->datas[U32(3)];
-  const u64 dst = rd<u32>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2));
-  if (!memory.in_bounds(dst, length) || src > data.size() || length > data.size() - src) {
-    TRAP(TrapKind::OutOfBoundsMemoryAccess);
-  }
-  if (length) std::memcpy(memory.base() + dst, data.data() + src, length);
-  NEXT(20);
-}
+#define TABLE_FILL(Name, TA) \
+  L_##Name: { TableInst& table = *inst->tables[U32(3)]; \
+    const u64 index = rd<TA>(S(0)), length = rd<TA>(S(2)); \
+    if (!table.in_bounds(index, length)) { TRAP(TrapKind::OutOfBoundsTableAccess); } \
+    std::fill_n(table.data() + index, length, rd<Ref>(S(1))); NEXT(16); }
+#define TABLE_COPY(Name, TD, TS, TN) \
+  L_##Name: { TableInst& to = *inst->tables[U32(3)]; TableInst& from = *inst->tables[U32(4)]; \
+    const u64 dst = rd<TD>(S(0)), src = rd<TS>(S(1)), length = rd<TN>(S(2)); \
+    if (!to.in_bounds(dst, length) || !from.in_bounds(src, length)) { \
+      TRAP(TrapKind::OutOfBoundsTableAccess); } \
+    std::memmove(to.data() + dst, from.data() + src, length * sizeof(Ref)); NEXT(20); }
+#define TABLE_INIT(Name, TA) \
+  L_##Name: { TableInst& table = *inst->tables[U32(4)]; \
+    const std::vector<Ref>& elems = inst->elems[U32(3)]; \
+    const u64 dst = rd<TA>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2)); \
+    if (!table.in_bounds(dst, length) || src > elems.size() || length > elems.size() - src) { \
+      TRAP(TrapKind::OutOfBoundsTableAccess); } \
+    std::copy_n(elems.data() + src, length, table.data() + dst); NEXT(20); }
+MEMORY_SIZE(MemorySizeOp, u32)
+MEMORY_SIZE(MemorySizeA64, u64)
+MEMORY_GROW(MemoryGrowOp, u32)
+MEMORY_GROW(MemoryGrowA64, u64)
+MEMORY_FILL(MemoryFillOp, u32)
+MEMORY_FILL(MemoryFillA64, u64)
+MEMORY_COPY(MemoryCopyOp, u32, u32, u32)
+MEMORY_COPY(MemoryCopyA64, u64, u64, u64)
+MEMORY_COPY(MemoryCopyToA64, u64, u32, u32)
+MEMORY_COPY(MemoryCopyFromA64, u32, u64, u32)
+MEMORY_INIT(MemoryInitOp, u32)
+MEMORY_INIT(MemoryInitA64, u64)
 L_DataDropOp: inst->datas[U32(0)] = {}; NEXT(4);
-L_TableGetOp: {
-  TableInst& table = *inst->tables[U32(2)];
-  const u32 index = rd<u32>(S(1));
-  if (index >= table.size()) TRAP(TrapKind::OutOfBoundsTableAccess);
-  wr<Ref>(S(0), table.get(index));
-  NEXT(12);
-}
-L_TableSetOp: {
-  TableInst& table = *inst->tables[U32(2)];
-  const u32 index = rd<u32>(S(0));
-  if (index >= table.size()) TRAP(TrapKind::OutOfBoundsTableAccess);
-  table.set(index, rd<Ref>(S(1)));
-  NEXT(12);
-}
-L_TableSizeOp: wr<u32>(S(0), static_cast<u32>(inst->tables[U32(1)]->size())); NEXT(8);
-L_TableGrowOp:
-  wr<u32>(S(0), static_cast<u32>(inst->tables[U32(3)]->grow(rd<u32>(S(2)), rd<Ref>(S(1)))));
-  NEXT(16);
-L_TableFillOp: {
-  TableInst& table = *inst->tables[U32(3)];
-  const u64 index = rd<u32>(S(0)), length = rd<u32>(S(2));
-  if (!table.in_bounds(index, length)) TRAP(TrapKind::OutOfBoundsTableAccess);
-  std::fill_n(table.data() + index, length, rd<Ref>(S(1)));
-  NEXT(16);
-}
-L_TableCopyOp: {
-  TableInst& to = *inst->tables[U32(3)];
-  TableInst& from = *inst->tables[U32(4)];
-  const u64 dst = rd<u32>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2));
-  if (!to.in_bounds(dst, length) || !from.in_bounds(src, length)) {
-    TRAP(TrapKind::OutOfBoundsTableAccess);
-  }
-  std::memmove(to.data() + dst, from.data() + src, length * sizeof(Ref));
-  NEXT(20);
-}
-L_TableInitOp: {
-  TableInst& table = *inst->tables[U32(4)];
-  const std::vector<Ref>& elems = inst->elems[U32(3)];
-  const u64 dst = rd<u32>(S(0)), src = rd<u32>(S(1)), length = rd<u32>(S(2));
-  if (!table.in_bounds(dst, length) || src > elems.size() || length > elems.size() - src) {
-    TRAP(TrapKind::OutOfBoundsTableAccess);
-  }
-  std::copy_n(elems.data() + src, length, table.data() + dst);
-  NEXT(20);
-}
+TABLE_GET(TableGetOp, u32)
+TABLE_GET(TableGetA64, u64)
+TABLE_SET(TableSetOp, u32)
+TABLE_SET(TableSetA64, u64)
+TABLE_SIZE(TableSizeOp, u32)
+TABLE_SIZE(TableSizeA64, u64)
+TABLE_GROW(TableGrowOp, u32)
+TABLE_GROW(TableGrowA64, u64)
+TABLE_FILL(TableFillOp, u32)
+TABLE_FILL(TableFillA64, u64)
+TABLE_COPY(TableCopyOp, u32, u32, u32)
+TABLE_COPY(TableCopyA64, u64, u64, u64)
+TABLE_COPY(TableCopyToA64, u64, u32, u32)
+TABLE_COPY(TableCopyFromA64, u32, u64, u32)
+TABLE_INIT(TableInitOp, u32)
+TABLE_INIT(TableInitA64, u64)
 L_ElemDropOp: inst->elems[U32(0)].clear(); NEXT(4);
 L_RefNullOp: wr<Ref>(S(0), nullptr); NEXT(4);
 L_RefIsNullOp: wr<u32>(S(0), rd<Ref>(S(1)) == nullptr); NEXT(8);
@@ -488,8 +532,24 @@ trap : {
 #undef TRUNC
 #undef LOAD
 #undef STORE
+#undef LOAD_AT
+#undef STORE_AT
+#undef MEM_ADDRESS32
+#undef MEM_ADDRESS64
 #undef BINOP_IMM32
 #undef BINOP_IMM64
 #undef JUMP_IF_IMM32
+#undef MEMORY_SIZE
+#undef MEMORY_GROW
+#undef MEMORY_FILL
+#undef MEMORY_COPY
+#undef MEMORY_INIT
+#undef TABLE_GET
+#undef TABLE_SET
+#undef TABLE_SIZE
+#undef TABLE_GROW
+#undef TABLE_FILL
+#undef TABLE_COPY
+#undef TABLE_INIT
 
 }  // namespace loom::interp

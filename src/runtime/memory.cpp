@@ -4,17 +4,19 @@
 
 #include <algorithm>
 
+#include "ir/limits.hpp"
+
 namespace loom {
 namespace {
 
 // 4 GiB of addressable memory plus 4 GiB of guard for the largest 32-bit static offset.
 constexpr size_t kGuardedReservation = size_t{8} << 30;
-// Implementation limit for memories without the guard region (memory64, low address space).
-constexpr uint64_t kMaxUnguardedPages = (uint64_t{16} << 30) / kWasmPageSize;
 constexpr uint64_t kMax32BitPages = 65536;
 
+// The most pages the memory may ever have: its maximum, capped by the index type's range and, for
+// memory64, by the implementation limit (limits.def).
 uint64_t max_pages(const MemoryType& type) {
-  const uint64_t limit = type.limits.is64 ? kMaxUnguardedPages : kMax32BitPages;
+  const uint64_t limit = type.limits.is64 ? limit_value(Limit::MemoryPages64) : kMax32BitPages;
   return std::min(type.limits.max.value_or(limit), limit);
 }
 
@@ -27,7 +29,10 @@ void* reserve(size_t bytes) {
 
 Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type) {
   const uint64_t limit = max_pages(type);
-  if (type.limits.min > limit) return Error{"memory size exceeds implementation limit"};
+  if (type.limits.min > limit) {
+    return Error{type.limits.is64 ? limit_error(Limit::MemoryPages64)
+                                  : "memory size exceeds implementation limit"};
+  }
   uint8_t* base = nullptr;
   size_t reserved = 0;
   bool guarded = false;
@@ -37,8 +42,14 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type) {
     guarded = base != nullptr;
   }
   if (!base) {
-    // Reserve only what the memory may ever use (at least one page, so base is never null).
-    reserved = std::max<uint64_t>(limit, 1) * kWasmPageSize;
+    // Reserve only what the memory may ever use (at least one page, so base is never null);
+    // limit <= 2^18 pages here, but the product is checked so no limit change can wrap it.
+    uint64_t bytes = 0;
+    if (__builtin_mul_overflow(std::max<uint64_t>(limit, 1), kWasmPageSize, &bytes) ||
+        bytes > SIZE_MAX) {
+      return Error{"cannot reserve address space for linear memory"};
+    }
+    reserved = static_cast<size_t>(bytes);
     base = static_cast<uint8_t*>(reserve(reserved));
     if (!base) return Error{"cannot reserve address space for linear memory"};
   }

@@ -1,8 +1,9 @@
 // Linear memory. A 32-bit memory reserves its whole reachable range plus a guard region
 // (8 GiB of address space, PROT_NONE) up front and commits pages on grow, so the base pointer never
 // moves and a later JIT can rely on the guard instead of bounds checks (DESIGN.md). memory64, and
-// machines where the reservation fails, reserve only up to the maximum (capped) and rely on
-// explicit bounds checks, which the interpreter always does.
+// machines where the reservation fails, reserve only up to the maximum (for memory64 capped by the
+// memory64-pages limit of limits.def) and rely on explicit bounds checks, which the interpreter
+// always does.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -202,8 +202,12 @@ bool WatParser::parse_table() {
     return expect_rparen();
   }
   Table table;
-  // `(table $t? reftype (elem ...))`: a table sized to fit an active segment at offset 0.
+  // `(table $t? i64? reftype (elem ...))`: a table sized to fit an active segment at offset 0.
+  const bool is64 = is_keyword("i64") && tok(pos_ + 1).kind != TokenKind::Number &&
+                    features_.has(Feature::Memory64);
+  if (is64) ++pos_;
   if (!is_index_token() && !is_keyword("i64")) {
+    table.type.limits.is64 = is64;
     if (!parse_ref_type(table.type.elem)) return false;
     if (!expect_lparen_kw("elem")) return false;
     ElemSegment seg;
@@ -211,7 +215,7 @@ bool WatParser::parse_table() {
     seg.table = index;
     seg.type = table.type.elem;
     seg.offset.range.begin = m_.bytes.size();
-    for (uint8_t b : {0x41, 0x00, 0x0b}) m_.bytes.push_back(b);  // i32.const 0
+    for (uint8_t b : {is64 ? 0x42 : 0x41, 0x00, 0x0b}) m_.bytes.push_back(b);  // i32/i64.const 0
     seg.offset.range.end = m_.bytes.size();
     const bool indices = cur().kind != TokenKind::LParen;
     if (!parse_elem_items(seg, indices)) return false;

@@ -41,6 +41,8 @@ SpectestModule::SpectestModule(Store& store) : store_(store) {
   table_type.limits.min = 10;
   table_type.limits.max = 20;
   table_ = *store.create_table(table_type, nullptr);
+  table_type.limits.is64 = true;  // "table64": the same with i64 indices (memory64)
+  table64_ = *store.create_table(table_type, nullptr);
   MemoryType memory_type;
   memory_type.limits.min = 1;
   memory_type.limits.max = 2;
@@ -61,6 +63,7 @@ std::optional<Extern> SpectestModule::find(std::string_view name) const {
       {"global_f32", {ExternKind::Global, global_f32_}},
       {"global_f64", {ExternKind::Global, global_f64_}},
       {"table", {ExternKind::Table, table_}},
+      {"table64", {ExternKind::Table, table64_}},
       {"memory", {ExternKind::Memory, memory_}},
   };
   for (const auto& [export_name, ext] : exports) {

@@ -20,6 +20,7 @@ class SpectestModule {
       *print_f64_f64_;
   GlobalInst *global_i32_, *global_i64_, *global_f32_, *global_f64_;
   TableInst* table_ = nullptr;
+  TableInst* table64_ = nullptr;
   MemoryInst* memory_ = nullptr;
 };
 

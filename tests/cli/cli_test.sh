@@ -152,5 +152,24 @@ echo '(module
   (func (export "get") (param i32) (result i32) (i32.add (global.get $ready) (local.get 0))))' >"$work/reactor.wat"
 check "_initialize runs before --invoke" 0 '^42$' -- "$loom" run --invoke get "$work/reactor.wat" 2
 
+# memory64 / table64 are on by default: every command handles them, and addresses are full i64s.
+echo '(module
+  (memory $m i64 1 2)
+  (table $t i64 funcref (elem $get))
+  (data (i64.const 8) "\2a")
+  (func $get (export "get") (param i64) (result i32) (i32.load8_u offset=8 (local.get 0)))
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+  (func (export "size") (result i64) (table.size $t)))' >"$work/mem64.wat"
+check "wat2wasm memory64" 0 '^$' -- "$loom" wat2wasm "$work/mem64.wat" -o "$work/mem64.wasm"
+check "validate memory64" 0 '^$' -- "$loom" validate "$work/mem64.wasm"
+check "print memory64" 0 '\(table \(;0;\) i64 1 1 funcref\).*\(memory \(;0;\) i64 1 2\)' \
+  -- "$loom" print "$work/mem64.wasm"
+check "memory64 load" 0 '^42$' -- "$loom" run --invoke get "$work/mem64.wasm" 0
+check "memory64 address 2^32 traps" 134 'out of bounds memory access' \
+  -- "$loom" run --invoke get "$work/mem64.wasm" 4294967296
+check "memory64 grow fails with i64 -1" 0 '^-1$' -- "$loom" run --invoke grow "$work/mem64.wasm" 4294967296
+check "table64 size is i64" 0 '^1$' -- "$loom" run --invoke size "$work/mem64.wasm"
+check "memory64 off for 2.0" 1 'malformed (table|memory) limits flags' -- "$loom" validate --disable-memory64 "$work/mem64.wasm"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

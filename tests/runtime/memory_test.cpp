@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ir/limits.hpp"
+
 namespace loom {
 namespace {
 
@@ -71,6 +73,36 @@ TEST(MemoryTest, ManyMemoriesCanCoexist) {
     ASSERT_TRUE(memory);
     memories.push_back(std::move(*memory));
   }
+}
+
+MemoryType memory64_type(uint64_t min, std::optional<uint64_t> max) {
+  MemoryType type = memory_type(min, max);
+  type.limits.is64 = true;
+  return type;
+}
+
+// memory64 sizes come from limits.def (memory64-pages), and a memory asking for more names it.
+TEST(MemoryTest, Memory64MaxPagesComesFromLimitsTable) {
+  const uint64_t limit = limit_value(Limit::MemoryPages64);
+  auto too_big = MemoryInst::create(memory64_type(limit + 1, std::nullopt));
+  ASSERT_FALSE(too_big);
+  EXPECT_EQ(too_big.error().message, limit_error(Limit::MemoryPages64));
+  auto huge_max = MemoryInst::create(memory64_type(1, uint64_t{1} << 48));
+  ASSERT_TRUE(huge_max) << huge_max.error().message;
+  EXPECT_FALSE((*huge_max)->has_guard_region());
+  EXPECT_EQ((*huge_max)->grow(limit), -1);  // 1 + limit pages
+  EXPECT_EQ((*huge_max)->grow(UINT64_MAX), -1);
+  EXPECT_EQ((*huge_max)->grow(limit - 1), 1);  // exactly the limit: reserved, never committed
+  EXPECT_EQ((*huge_max)->pages(), limit);
+  EXPECT_EQ((*huge_max)->grow(1), -1);
+}
+
+TEST(MemoryTest, Memory64BoundsCheckNeverWraps) {
+  auto memory = std::move(*MemoryInst::create(memory64_type(1, 1)));
+  EXPECT_TRUE(memory->in_bounds(kWasmPageSize - 1, 1));
+  EXPECT_FALSE(memory->in_bounds(uint64_t{1} << 32, 0));
+  EXPECT_FALSE(memory->in_bounds(1, UINT64_MAX));
+  EXPECT_FALSE(memory->in_bounds(UINT64_MAX, 1));
 }
 
 }  // namespace

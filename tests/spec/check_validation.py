@@ -28,6 +28,8 @@ def main():
     ap.add_argument("--loom", required=True)
     ap.add_argument("--wast", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--wabt-flag", action="append", default=[],
+                    help="extra wast2json flag, e.g. --enable-memory64 for a 3.0 file")
     args = ap.parse_args()
 
     name = os.path.basename(args.wast)
@@ -38,7 +40,8 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     json_path = os.path.join(work, "script.json")
-    conv = subprocess.run(["wast2json", args.wast, "-o", json_path], capture_output=True, text=True)
+    conv = subprocess.run(["wast2json", *args.wabt_flag, args.wast, "-o", json_path],
+                          capture_output=True, text=True)
     if conv.returncode != 0:
         first = conv.stderr.strip().splitlines()[0] if conv.stderr.strip() else "?"
         print(f"{name}: skipped: wabt 1.0.32 cannot convert this file ({first})")
