@@ -51,8 +51,8 @@ class FdTable {
   std::optional<uint32_t> insert(FdEntry entry);
   void insert_at(uint32_t fd, FdEntry entry);  // replaces any entry at `fd`
   bool remove(uint32_t fd);                    // closes the host descriptor unless borrowed
-  // Moves `from` to `to`, closing what was at `to`. `to` need not be open (as in wasmtime; Node.js
-  // wants both open). Badf when `from` is absent or `to` is past the table's limit.
+  // Moves `from` to `to`, closing what was at `to`. Both must be open, else Badf (as wasmtime,
+  // Node.js and the wasi-testsuite's `renumber` test have it): a guest cannot make up numbers.
   Errno renumber(uint32_t from, uint32_t to);
 
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }

@@ -226,8 +226,8 @@ Errno fd_sync(WasiContext& ctx, const GuestMemory&, CallArgs args) {
   return fsync(entry->fd()) == 0 ? Errno::Success : errno_from_host(errno);
 }
 
-// Preopens may be renumbered and the target need not be open, as in wasmtime (its older
-// wasi-common refused preopens with NotSup; Node.js wants both fds open).
+// Both descriptors must be open (Badf otherwise), as in wasmtime, Node.js and the wasi-testsuite.
+// Preopens may be renumbered, as in wasmtime (its older wasi-common refused them with NotSup).
 Errno fd_renumber(WasiContext& ctx, const GuestMemory&, CallArgs args) {
   return ctx.fds().renumber(args.u32(0), args.u32(1));
 }

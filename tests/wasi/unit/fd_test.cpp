@@ -202,16 +202,26 @@ TEST_F(FdTest, Renumber) {
   EXPECT_EQ(call("fd_renumber", {a, b}), Errno::Badf);  // a is gone
   EXPECT_EQ(call("fd_renumber", {b, b}), Errno::Success);
   EXPECT_EQ(call("fd_renumber", {kNoFd, kNoFd}), Errno::Badf);
-  // The target need not be open, as in wasmtime; the table's limit still holds.
-  EXPECT_EQ(call("fd_renumber", {b, 40}), Errno::Success);
-  EXPECT_EQ(call("fd_fdstat_get", {40, 0}), Errno::Success);
-  EXPECT_EQ(call("fd_renumber", {40, 1u << 16}), Errno::Badf);
-  EXPECT_EQ(call("fd_renumber", {40, 0xffffffff}), Errno::Badf);
-  EXPECT_EQ(call("fd_fdstat_get", {40, 0}), Errno::Success);
   // Preopens move with their name, as in wasmtime.
-  EXPECT_EQ(call("fd_renumber", {kSandboxFd, 9}), Errno::Success);
-  EXPECT_EQ(call("fd_prestat_get", {9, 0}), Errno::Success);
+  const uint32_t c = inject_file("c", "CCC");
+  EXPECT_EQ(call("fd_renumber", {kSandboxFd, c}), Errno::Success);
+  EXPECT_EQ(call("fd_prestat_get", {c, 0}), Errno::Success);
   EXPECT_EQ(call("fd_prestat_get", {kSandboxFd, 0}), Errno::Badf);
+}
+
+// Finding 9a: the target must be open (wasi-testsuite `renumber`, wasmtime, Node.js); Loom used
+// to let the guest move a descriptor onto any free number.
+TEST_F(FdTest, RenumberOntoClosedTargetIsBadf) {
+  const uint32_t a = inject_file("a", "AAA");
+  EXPECT_EQ(call("fd_renumber", {a, 40}), Errno::Badf);
+  EXPECT_EQ(call("fd_fdstat_get", {40, 0}), Errno::Badf);
+  EXPECT_EQ(call("fd_fdstat_get", {a, 0}), Errno::Success);  // the source is untouched
+  const uint32_t b = inject_file("b", "BBB");
+  ASSERT_EQ(call("fd_close", {b}), Errno::Success);
+  EXPECT_EQ(call("fd_renumber", {a, b}), Errno::Badf);  // just closed
+  EXPECT_EQ(call("fd_renumber", {a, 1u << 16}), Errno::Badf);
+  EXPECT_EQ(call("fd_renumber", {a, 0xffffffff}), Errno::Badf);
+  EXPECT_EQ(call("fd_fdstat_get", {a, 0}), Errno::Success);
 }
 
 TEST_F(FdTest, RenumberOverStdioDoesNotCloseTheHostDescriptor) {
