@@ -24,7 +24,10 @@ struct FdEntry {
   Filetype type = Filetype::Unknown;
   Rights rights_base = 0;
   Rights rights_inheriting = 0;
-  uint16_t fdflags = 0;      // as the guest last set them
+  uint16_t fdflags = 0;  // as the guest last set them
+  // Stdio: the host's open file description is shared with other processes (the parent shell),
+  // so its status flags never change; fdflags are honoured by shared_io.hpp instead.
+  bool shared_description = false;
   bool read_only = false;    // under a read-only preopen: no mutating rights, ever
   std::string preopen_name;  // the guest path of a preopened directory; empty otherwise
   bool is_preopen = false;
