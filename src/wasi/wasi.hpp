@@ -37,7 +37,9 @@ struct WasiConfig {
   // Sockets handed to the guest after the preopens (listening or connected); the context owns
   // and closes them. WASI preview 1 has no call that opens a socket.
   std::vector<int> sockets;
-  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host descriptors, borrowed
+  // Host descriptors, borrowed. Their open file descriptions are shared with other processes, so
+  // Loom never changes their status flags (the guest's live in its table, see shared_io.hpp).
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
 };
 
 class GuestMemory;
