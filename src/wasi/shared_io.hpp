@@ -6,7 +6,8 @@
 // - non-blocking on a pipe, terminal, socket or other device: a poll() with a zero timeout first,
 //   EAGAIN when it is not ready; a write then moves at most PIPE_BUF bytes, which a ready pipe
 //   takes without blocking, and sockets get MSG_DONTWAIT. Regular files and block devices never
-//   block (Linux ignores O_NONBLOCK for them).
+//   block (Linux ignores O_NONBLOCK for them). Another process can still take the data between
+//   the poll and the call; the call then waits, as a blocking one would.
 // - blocking while the description is non-blocking (someone else set it): EAGAIN is waited out
 //   with poll().
 // - append on a regular file: pwritev2 with RWF_APPEND, the per-call O_APPEND (the offset moves to
