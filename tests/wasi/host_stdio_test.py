@@ -2,7 +2,7 @@
 """Runs a program of tests/wasi/stdio/ under `loom run` with its stdio on host files of several
 kinds and checks what the guest sees and what stays of the host's descriptors afterwards.
 
-  isatty       findings 10: stdio on /dev/null, a pipe, a regular file (isatty 0) and a
+  isatty       finding 10: stdio on /dev/null, a pipe, a regular file (isatty 0) and a
                pseudo-terminal (isatty 1); the guest's isatty() must be the host's, and Node.js's
                where node is installed.
   stdio_flags  finding 7: the guest sets O_NONBLOCK and O_APPEND on its stdio; the host's open file
@@ -107,7 +107,7 @@ blocking read: [late]
 
 
 def fdinfo_flags(pid, fd):
-    """The flags line of /proc/PID/fdinfo/FD: the status flags of the description as Loom has it."""
+    """The flags line of /proc/PID/fdinfo/FD: the status flags of Loom's description."""
     info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
     return int(re.search(r"^flags:\s*([0-7]+)", info, re.M).group(1), 8)
 
