@@ -3,7 +3,7 @@
 // open file descriptions are shared with the parent shell and must keep their flags, during the
 // run and after it. host_stdio_test.py runs it with stdin an empty pipe it holds the write end
 // of, stdout a regular file holding "0123456789" at offset 0, and stderr a pipe it reads: after
-// "ready" it checks the host's flags, then writes "go"; after "blocking" it waits and writes "late".
+// "ready" it checks the host's flags, then writes "go"; after "blocking" it waits, writes "late".
 #include "../programs/common.h"
 #include <fcntl.h>
 #include <poll.h>
