@@ -208,13 +208,21 @@ int run_module(const RunOptions& options) {
     if (!resolved) return fail(options.file, resolved.error().message);
     imports = std::move(*resolved);
   }
-  auto instance = instantiate(store, shared, imports);
+  auto instance = instantiate_without_start(store, shared, imports);
   if (!instance) return fail(options.file, instance.error().message);
   if (wasi_context) {
     if (auto memory = (*instance)->find_export("memory");
         memory && memory->kind == ExternKind::Memory) {
       wasi_context->bind_memory(memory->memory());
     }
+  }
+  // The start function runs once the memory is bound, so that its WASI calls work; a proc_exit
+  // or a trap in it ends the run as one in `_start` would.
+  if (std::optional<Trap> start_trap = run_start(store, **instance); start_trap) {
+    std::fflush(stdout);
+    if (wasi_context && wasi_context->exit_code())
+      return static_cast<int>(*wasi_context->exit_code() & 0xff);
+    return report_trap(*start_trap);
   }
 
   const std::string name = options.invoke.empty() ? "_start" : options.invoke;

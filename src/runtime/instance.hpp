@@ -9,6 +9,7 @@
 
 #include "ir/module.hpp"
 #include "runtime/store.hpp"
+#include "runtime/trap.hpp"
 
 namespace loom {
 
@@ -38,6 +39,13 @@ class Instance {
 // ErrorKind::Trap and leaves earlier writes in place), then the start function.
 Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module,
                               std::span<const Extern> imports);
+
+// The same in two steps, for an embedder whose host functions need the instance before its start
+// function runs (WASI binds the exported memory): everything but the start function, then
+// run_start, which returns the start function's trap (nullopt when it returns or there is none).
+Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const Module> module,
+                                            std::span<const Extern> imports);
+std::optional<Trap> run_start(Store& store, const Instance& instance);
 
 // Import matching rules, exposed for the linker and tests. Returns an empty string on match,
 // else why it does not match ("incompatible import type", ...).

@@ -81,8 +81,8 @@ std::string match_import(const Import& import, const Module& module, const Store
   return "incompatible import type";
 }
 
-Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module_ptr,
-                              std::span<const Extern> imports) {
+Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const Module> module_ptr,
+                                            std::span<const Extern> imports) {
   const Module& module = *module_ptr;
   if (imports.size() != module.imports.size()) {
     return link_error("expected " + std::to_string(module.imports.size()) + " imports, got " +
@@ -177,14 +177,26 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
     inst->datas[i] = {};  // data.drop
   }
 
-  if (module.start) {
-    FunctionInst& start = *inst->funcs[*module.start];
-    if (!store.executor()) return link_error("no executor to run the start function");
-    if (auto trap = store.executor()->call(start, {}, {})) {
-      Error e{trap->message};
-      e.kind = ErrorKind::Trap;
-      return e;
-    }
+  return inst;
+}
+
+std::optional<Trap> run_start(Store& store, const Instance& instance) {
+  const std::optional<uint32_t> start = instance.module().start;
+  if (!start) return std::nullopt;
+  if (!store.executor()) return Trap{TrapKind::HostError, "no executor to run the start function"};
+  return store.executor()->call(*instance.funcs[*start], {}, {});
+}
+
+Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module,
+                              std::span<const Extern> imports) {
+  const bool has_start = module->start.has_value();
+  auto inst = instantiate_without_start(store, std::move(module), imports);
+  if (!inst || !has_start) return inst;
+  if (!store.executor()) return link_error("no executor to run the start function");
+  if (auto trap = run_start(store, **inst)) {
+    Error e{trap->message};
+    e.kind = ErrorKind::Trap;
+    return e;
   }
   return inst;
 }

@@ -1,6 +1,7 @@
 // The context: preopens and stdio at creation, and the host functions the guest imports.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -44,14 +45,30 @@ FuncType type_of(const FunctionSpec& spec) {
   return FuncType{types(spec.params), types(spec.results)};
 }
 
+// Rights of a stdio or socket descriptor, from what the host file is. The guest sees a terminal
+// exactly when the host descriptor is one: wasi-libc's isatty() (and so CPython's os.isatty) says
+// yes for a character device without the seek and tell rights, so every other character device
+// (/dev/null, /dev/zero) keeps them, as in Node.js, and the host answers the seek.
+Rights stream_rights(Filetype type, int host_fd) {
+  switch (type) {
+    case Filetype::RegularFile:
+    case Filetype::BlockDevice:
+      return right::kRegularFile;
+    case Filetype::CharacterDevice:
+      return isatty(host_fd) ? right::kStream : right::kStream | right::kFdSeek | right::kFdTell;
+    default:
+      return right::kStream;  // pipes, sockets
+  }
+}
+
 FdEntry stream_entry(int host_fd, bool borrowed) {
   FdEntry entry;
   entry.host.reset(host_fd);
   entry.borrowed = borrowed;
+  entry.shared_description = borrowed;
   struct stat st {};
   entry.type = fstat(host_fd, &st) == 0 ? filetype_from_stat(st, host_fd) : Filetype::Unknown;
-  // A regular file keeps seek and tell; a terminal must not have them (wasi-libc's isatty checks).
-  entry.rights_base = entry.type == Filetype::RegularFile ? right::kRegularFile : right::kStream;
+  entry.rights_base = stream_rights(entry.type, host_fd);
   entry.rights_inheriting = 0;
   const int flags = fcntl(host_fd, F_GETFL);
   if (flags >= 0 && (flags & O_APPEND)) entry.fdflags |= kFdflagAppend;

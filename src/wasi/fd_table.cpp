@@ -40,9 +40,8 @@ bool FdTable::remove(uint32_t fd) {
 }
 
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
-  if (!find(from) || to >= kMaxFds) return Errno::Badf;
+  if (!find(from) || !find(to)) return Errno::Badf;
   if (from == to) return Errno::Success;
-  if (to >= entries_.size()) entries_.resize(to + 1);
   entries_[to] = std::move(entries_[from]);
   while (!entries_.empty() && !entries_.back()) entries_.pop_back();
   return Errno::Success;

@@ -24,7 +24,10 @@ struct FdEntry {
   Filetype type = Filetype::Unknown;
   Rights rights_base = 0;
   Rights rights_inheriting = 0;
-  uint16_t fdflags = 0;      // as the guest last set them
+  uint16_t fdflags = 0;  // as the guest last set them
+  // Stdio: the host's open file description is shared with other processes (the parent shell),
+  // so its status flags never change; fdflags are honoured by shared_io.hpp instead.
+  bool shared_description = false;
   bool read_only = false;    // under a read-only preopen: no mutating rights, ever
   std::string preopen_name;  // the guest path of a preopened directory; empty otherwise
   bool is_preopen = false;
@@ -51,8 +54,8 @@ class FdTable {
   std::optional<uint32_t> insert(FdEntry entry);
   void insert_at(uint32_t fd, FdEntry entry);  // replaces any entry at `fd`
   bool remove(uint32_t fd);                    // closes the host descriptor unless borrowed
-  // Moves `from` to `to`, closing what was at `to`. `to` need not be open (as in wasmtime; Node.js
-  // wants both open). Badf when `from` is absent or `to` is past the table's limit.
+  // Moves `from` to `to`, closing what was at `to`. Both must be open, else Badf (as wasmtime,
+  // Node.js and the wasi-testsuite's `renumber` test have it): a guest cannot make up numbers.
   Errno renumber(uint32_t from, uint32_t to);
 
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }

@@ -5,6 +5,7 @@
 #pragma once
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -52,17 +53,28 @@ class GuestMemory {
   }
 
   // Reads `count` WASI iovecs (or ciovecs) at `address` and turns them into host iovecs that point
-  // into linear memory. nullopt when the array or any buffer lies outside memory. The total is
-  // capped at what one host call can move (SSIZE_MAX), as POSIX requires.
+  // into linear memory. nullopt when the array or any buffer lies outside memory. One call moves
+  // at most kMaxTransferBytes in kMaxTransferBuffers buffers: the rest is left out (the last buffer
+  // kept is cut short), a short transfer as POSIX allows one. So the count the guest gets back
+  // fits its u32 (and wasi-libc's 32-bit ssize_t) even when the buffers overlap, and the host's
+  // copy of a hostile array stays small.
+  static constexpr uint64_t kMaxTransferBytes = 0x7ffff000;  // Linux's own cap (MAX_RW_COUNT)
+  static constexpr uint32_t kMaxTransferBuffers = 65536;
   std::optional<std::vector<iovec>> iovecs(uint32_t address, uint32_t count) const {
     if (!in_bounds(address, uint64_t{count} * 8)) return std::nullopt;
     std::vector<iovec> result;
     result.reserve(count < 1024 ? count : 1024);
+    uint64_t total = 0;
     for (uint32_t i = 0; i < count; ++i) {
       const uint32_t buf = *load<uint32_t>(address + i * 8);
       const uint32_t len = *load<uint32_t>(address + i * 8 + 4);
+      // Every buffer is checked, even those left out.
       if (!in_bounds(buf, len)) return std::nullopt;
-      if (len != 0) result.push_back(iovec{base_ + buf, len});
+      const uint64_t kept = std::min<uint64_t>(len, kMaxTransferBytes - total);
+      if (kept != 0 && result.size() < kMaxTransferBuffers) {
+        result.push_back(iovec{base_ + buf, static_cast<size_t>(kept)});
+        total += kept;
+      }
     }
     return result;
   }

@@ -4,9 +4,10 @@
 // table whose directories are the preopens. Every path the guest names is resolved by Loom
 // beneath one of those directories (sandbox.hpp), so nothing outside them is reachable.
 //
-// Use: create a context, let it provide the module's imports, instantiate, bind the instance's
-// exported memory, call `_start`. When the guest calls proc_exit, the call unwinds as a trap and
-// exit_code() says with which code.
+// Use: create a context, let it provide the module's imports, instantiate without the start
+// function (instantiate_without_start), bind the instance's exported memory, then run the start
+// function (run_start) and call `_start`, so that WASI calls from the start function work too.
+// When the guest calls proc_exit, the call unwinds as a trap and exit_code() says with which code.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -36,7 +37,9 @@ struct WasiConfig {
   // Sockets handed to the guest after the preopens (listening or connected); the context owns
   // and closes them. WASI preview 1 has no call that opens a socket.
   std::vector<int> sockets;
-  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host descriptors, borrowed
+  // Host descriptors, borrowed. Their open file descriptions are shared with other processes, so
+  // Loom never changes their status flags (the guest's live in its table, see shared_io.hpp).
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
 };
 
 class GuestMemory;

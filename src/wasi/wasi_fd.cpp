@@ -9,6 +9,7 @@
 
 #include "wasi/functions.hpp"
 #include "wasi/host_file.hpp"
+#include "wasi/shared_io.hpp"
 
 namespace loom::wasi::fn {
 namespace {
@@ -51,10 +52,14 @@ Errno read_or_write(WasiContext& ctx, const GuestMemory& memory, uint32_t fd, ui
       *buffers,
       [&](const iovec* iov, int count, uint64_t so_far) -> ssize_t {
         if (offset) {
+          if (so_far > static_cast<uint64_t>(INT64_MAX) - *offset) {  // past off_t: stop here
+            errno = EINVAL;
+            return -1;
+          }
           const off_t at = static_cast<off_t>(*offset + so_far);
           return write ? pwritev(host, iov, count, at) : preadv(host, iov, count, at);
         }
-        return write ? writev(host, iov, count) : readv(host, iov, count);
+        return stream_transfer(*entry, iov, count, write);
       },
       done);
   if (error != Errno::Success) return error;
@@ -226,8 +231,8 @@ Errno fd_sync(WasiContext& ctx, const GuestMemory&, CallArgs args) {
   return fsync(entry->fd()) == 0 ? Errno::Success : errno_from_host(errno);
 }
 
-// Preopens may be renumbered and the target need not be open, as in wasmtime (its older
-// wasi-common refused preopens with NotSup; Node.js wants both fds open).
+// Both descriptors must be open (Badf otherwise), as in wasmtime, Node.js and the wasi-testsuite.
+// Preopens may be renumbered, as in wasmtime (its older wasi-common refused them with NotSup).
 Errno fd_renumber(WasiContext& ctx, const GuestMemory&, CallArgs args) {
   return ctx.fds().renumber(args.u32(0), args.u32(1));
 }

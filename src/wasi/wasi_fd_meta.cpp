@@ -27,6 +27,12 @@ Errno fd_fdstat_set_flags(WasiContext& ctx, const GuestMemory&, CallArgs args) {
   if (flags & (kFdflagDsync | kFdflagRsync | kFdflagSync)) return Errno::Inval;
   const int current = fcntl(entry->fd(), F_GETFL);
   if (current < 0) return errno_from_host(errno);
+  if (entry->shared_description) {
+    // Stdio: the host description keeps its flags (shared_io.hpp honours the guest's). Append
+    // stays when the host description has it: every write on it appends, whatever Loom does.
+    entry->fdflags = static_cast<uint16_t>(flags | ((current & O_APPEND) ? kFdflagAppend : 0));
+    return Errno::Success;
+  }
   int wanted = current & ~(O_APPEND | O_NONBLOCK);
   if (flags & kFdflagAppend) wanted |= O_APPEND;
   if (flags & kFdflagNonblock) wanted |= O_NONBLOCK;

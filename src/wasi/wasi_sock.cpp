@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "wasi/functions.hpp"
+#include "wasi/shared_io.hpp"
 
 namespace loom::wasi::fn {
 namespace {
@@ -39,6 +40,11 @@ msghdr message_over(std::vector<iovec>& buffers) {
   return message;
 }
 
+// A shared description (stdio) keeps its flags: the guest's non-blocking flag becomes the call's.
+int dont_wait(const FdEntry& entry) {
+  return entry.shared_description && guest_nonblock(entry) ? MSG_DONTWAIT : 0;
+}
+
 }  // namespace
 
 Errno sock_accept(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
@@ -48,11 +54,10 @@ Errno sock_accept(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   FdEntry* listener = socket_entry(ctx, args.u32(0), right::kSockAccept, error);
   if (!listener) return error;
   if (!memory.in_bounds(result_at, 4)) return Errno::Fault;  // before a connection is taken
-  int host;
-  do {
-    host = accept4(listener->fd(), nullptr, nullptr,
+  const int host = call_as_guest_asks(*listener, POLLIN, [&] {
+    return accept4(listener->fd(), nullptr, nullptr,
                    SOCK_CLOEXEC | ((flags & kFdflagNonblock) ? SOCK_NONBLOCK : 0));
-  } while (host < 0 && errno == EINTR);
+  });
   if (host < 0) return errno_from_host(errno);
   FdEntry entry;
   entry.host.reset(host);
@@ -77,12 +82,10 @@ Errno sock_recv(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
     return Errno::Fault;
   }
   msghdr message = message_over(*buffers);
-  const int host_flags =
-      ((ri_flags & kRecvPeek) ? MSG_PEEK : 0) | ((ri_flags & kRecvWaitall) ? MSG_WAITALL : 0);
-  ssize_t received;
-  do {
-    received = recvmsg(entry->fd(), &message, host_flags);
-  } while (received < 0 && errno == EINTR);
+  const int host_flags = ((ri_flags & kRecvPeek) ? MSG_PEEK : 0) |
+                         ((ri_flags & kRecvWaitall) ? MSG_WAITALL : 0) | dont_wait(*entry);
+  const ssize_t received = call_as_guest_asks(
+      *entry, POLLIN, [&] { return recvmsg(entry->fd(), &message, host_flags); });
   if (received < 0) return errno_from_host(errno);
   memory.store<uint32_t>(size_at, static_cast<uint32_t>(received));
   memory.store<uint16_t>(flags_at, (message.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
@@ -99,11 +102,10 @@ Errno sock_send(WasiContext& ctx, const GuestMemory& memory, CallArgs args) {
   auto buffers = memory.iovecs(iovs, iovs_len);
   if (!buffers || !memory.in_bounds(size_at, 4)) return Errno::Fault;
   msghdr message = message_over(*buffers);
-  ssize_t sent;
-  do {
-    // MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not SIGPIPE for the host.
-    sent = sendmsg(entry->fd(), &message, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
+  // MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not SIGPIPE for the host.
+  const ssize_t sent = call_as_guest_asks(*entry, POLLOUT, [&] {
+    return sendmsg(entry->fd(), &message, MSG_NOSIGNAL | dont_wait(*entry));
+  });
   if (sent < 0) return errno_from_host(errno);
   memory.store<uint32_t>(size_at, static_cast<uint32_t>(sent));
   return Errno::Success;

@@ -107,6 +107,33 @@ check "WASI import with the wrong type" 1 \
 check "missing preopen directory" 1 'cannot open directory .*no_such_dir' \
   -- "$loom" run --dir "$work/no_such_dir" "$work/wasi.wat"
 
+# Finding 8: WASI calls made by the start function see the bound memory (no EFAULT), and
+# proc_exit there gives its code (it used to be exit status 1).
+echo '(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi\n")
+  (func $start
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 3))
+    (if (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)) (then unreachable)))
+  (start $start)
+  (func (export "_start")))' >"$work/start_write.wat"
+check "start function writes with fd_write" 0 '^hi$' -- "$loom" run "$work/start_write.wat"
+echo '(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func $start (call $exit (i32.const 7)))
+  (start $start)
+  (func (export "_start") unreachable))' >"$work/start_exit.wat"
+check "proc_exit in the start function gives its status" 7 '^$' -- "$loom" run "$work/start_exit.wat"
+echo '(module
+  (func $start unreachable)
+  (start $start)
+  (func (export "_start")))' >"$work/start_trap.wat"
+check "a trap in the start function is reported as a trap" 134 \
+  'error: wasm trap: unreachable' -- "$loom" run "$work/start_trap.wat"
+
 # A guest writing to a closed pipe gets EPIPE from fd_write; Loom itself must not die of SIGPIPE.
 echo '(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))

@@ -3,7 +3,7 @@
 // report the flag back, so only its effect is checked), fd_renumber (direct WASI call),
 // fd_advise (posix_fadvise), fd_allocate (posix_fallocate), fd_sync, fd_datasync, and
 // path_open/path_create_directory/path_unlink_file relative to a directory descriptor.
-// fd_renumber onto a closed target is left out: node says EBADF, wasmtime (and Loom) allow it.
+// fd_renumber onto a closed target is EBADF in node, wasmtime and Loom (finding 9a).
 #include "common.h"
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -82,6 +82,8 @@ int main(void) {
   printf("read via new number: %zd [%.3s]\n", pread(other, buf, 3, 0), buf);
   CHECK("close old number", close(fd));
   printf("fd_renumber bad source: %s\n", errno_name(__wasi_fd_renumber(99, other)));
+  printf("fd_renumber onto a closed target: %s\n", errno_name(__wasi_fd_renumber(other, 99)));
+  printf("still open after: %zd\n", pread(other, buf, 3, 0));
   close(other);
 
   // Descriptor-relative opens from a directory fd.

@@ -94,5 +94,55 @@ TEST_F(IoTest, CloseFreesTheNumber) {
   EXPECT_EQ(inject_file("g"), fd);  // the lowest free number is used again
 }
 
+// --- Audit: one transfer moves at most 0x7ffff000 bytes in 65536 buffers, so the count returned
+// fits the guest's u32 although overlapping buffers can add up to more than the memory.
+
+class TransferCapTest : public HostFdFixture {
+ protected:
+  void SetUp() override {
+    HostFdFixture::SetUp();
+    MemoryType type;
+    type.limits.min = 16;  // 1 MiB: room for 100,000 iovecs
+    big_ = *store_.create_memory(type);
+  }
+  // /dev/null, where a write of any size costs nothing, with the big memory bound.
+  uint32_t null_with_big_memory() {
+    context_->bind_memory(big_);
+    return inject(::open("/dev/null", O_WRONLY | O_CLOEXEC), Filetype::CharacterDevice,
+                  right::kStream);
+  }
+  void put_iovecs(uint32_t count, uint32_t buf, uint32_t length) {
+    for (uint32_t i = 0; i < count; ++i) {
+      std::memcpy(big_->base() + i * 8, &buf, 4);
+      std::memcpy(big_->base() + i * 8 + 4, &length, 4);
+    }
+  }
+  uint32_t big_load(uint32_t at) {
+    uint32_t v;
+    std::memcpy(&v, big_->base() + at, 4);
+    return v;
+  }
+  MemoryInst* big_ = nullptr;
+};
+
+TEST_F(TransferCapTest, OverlappingBuffersDoNotWrapTheCount) {
+  const uint32_t fd = null_with_big_memory();
+  constexpr uint32_t kResult = 1'000'000;
+  put_iovecs(70'000, 0, 65'536);  // 4.6 GB in all, more than 2^32
+  ASSERT_EQ(call("fd_write", {fd, 0, 70'000, kResult}), Errno::Success);
+  EXPECT_EQ(big_load(kResult), 0x7ffff000u);
+}
+
+TEST_F(TransferCapTest, ManyTinyBuffersAreCapped) {
+  const uint32_t fd = null_with_big_memory();
+  constexpr uint32_t kResult = 1'000'000;
+  put_iovecs(100'000, 900'000, 1);
+  ASSERT_EQ(call("fd_write", {fd, 0, 100'000, kResult}), Errno::Success);
+  EXPECT_EQ(big_load(kResult), 65'536u);
+  put_iovecs(100'000, 0xfffffff0, 1);  // one bad buffer, even past the cap, is a fault
+  std::memcpy(big_->base(), "\0\0\0\0\1\0\0\0", 8);
+  EXPECT_EQ(call("fd_write", {fd, 0, 100'000, kResult}), Errno::Fault);
+}
+
 }  // namespace
 }  // namespace loom::wasi::testing
