@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 
 namespace loom {
 namespace {
@@ -57,7 +58,12 @@ Result<std::vector<uint8_t>> read_input_file(const std::string& path, uint64_t m
   const uint64_t reserve = sized ? static_cast<uint64_t>(st.st_size) + 1 : cap;
   constexpr uint64_t kChunk = uint64_t{16} << 20;
   std::vector<uint8_t> bytes;
-  bytes.reserve(static_cast<size_t>(reserve));
+  try {
+    bytes.reserve(static_cast<size_t>(reserve));
+  } catch (const std::bad_alloc&) {
+    // No address space for it (ulimit -v): grow as the data comes, reallocating.
+    bytes.reserve(static_cast<size_t>(std::min(reserve, kChunk)));
+  }
   advise_huge_pages(bytes.data(), bytes.capacity());
   size_t size = 0;
   for (;;) {
