@@ -56,6 +56,18 @@ for mode in flat folded; do
   fi
 done
 
+# The text parser's first pass only counts parentheses nested deeper than it looks at: 10 MB of
+# '(' is an error in bounded memory (it took 80 bytes a level, 800 MB).
+{
+  printf '(module (func '
+  head -c 10000000 /dev/zero | tr '\0' '('
+} >"$work/parens.wat"
+output=$(eval "$cap_memory" && exec "$loom" wat2wasm "$work/parens.wat" -o "$work/parens.wasm" 2>&1)
+status=$?
+if [[ $status -eq 1 && $output =~ "parens.wat:1:10000014: unclosed '(': missing ')'" ]]; then pass; else
+  fail "wat2wasm of 10 MB of '(': exit $status (want 1), output: $(echo "$output" | head -3)"
+fi
+
 # Reading stops at the module-bytes limit, for every command, within seconds.
 limit_message='/dev/zero: file too large: implementation limit exceeded: bytes in a module \(module-bytes = 1073741824\)'
 for command in "validate /dev/zero" "print /dev/zero" "print --folded /dev/zero" \
