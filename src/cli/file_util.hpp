@@ -1,4 +1,5 @@
-// Whole-file reading for the CLI.
+// Whole-file reading for the CLI: every command reads its inputs through here, so none reads more
+// than the module-bytes limit (text/input_file.hpp).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
-// `loom print FILE.wasm [--folded]`: decode a binary module and print it in the text format.
+// `loom print FILE.wasm [--folded]`: decode a binary module and print it in the text format,
+// streamed to stdout or the output file (the text is never held in memory whole).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -32,18 +33,32 @@ int run_print(const PrintCommandOptions& options) {
   PrintOptions print;
   print.folded = options.folded;
   print.features = options.features;
-  auto text = print_module(*module, print);
-  if (!text) {
-    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), text.error().to_string().c_str());
+  const bool to_stdout = options.output.empty() || options.output == "-";
+  std::unique_ptr<FILE, int (*)(FILE*)> file(
+      to_stdout ? nullptr : std::fopen(options.output.c_str(), "wb"), &std::fclose);
+  if (!to_stdout && !file) {
+    std::fprintf(stderr, "%s: cannot write output\n", options.output.c_str());
     return 1;
   }
-  if (options.output.empty() || options.output == "-") {
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    return 0;
+  FILE* out = to_stdout ? stdout : file.get();
+  Status printed = print_module(*module, out, print);
+  if (printed && std::fflush(out) != 0) {
+    printed = Error{"cannot write output"};
+    printed.error().kind = ErrorKind::Io;
   }
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(options.output.c_str(), "wb"),
-                                             &std::fclose);
-  if (!file || std::fwrite(text->data(), 1, text->size(), file.get()) != text->size()) {
+  if (!printed) {
+    if (printed.error().kind == ErrorKind::Io) {
+      std::fprintf(stderr, "%s: cannot write output\n", to_stdout ? "-" : options.output.c_str());
+    } else {
+      std::fprintf(stderr, "%s: %s\n", options.input.c_str(), printed.error().to_string().c_str());
+    }
+    if (!to_stdout) {
+      file.reset();
+      std::remove(options.output.c_str());  // no partial or empty output file
+    }
+    return 1;
+  }
+  if (file && std::fclose(file.release()) != 0) {
     std::fprintf(stderr, "%s: cannot write output\n", options.output.c_str());
     return 1;
   }

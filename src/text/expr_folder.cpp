@@ -4,7 +4,7 @@
 
 namespace loom::text {
 
-void ExprFolder::add(std::string text, int params, int results) {
+void ExprFolder::add(std::string text, int params, int results, TextSink& out, int depth) {
   Node node;
   node.text = std::move(text);
   node.results = results;
@@ -22,6 +22,14 @@ void ExprFolder::add(std::string text, int params, int results) {
   }
   pending_.erase(first, pending_.end());
   pending_.push_back(std::move(node));
+  // A node that can never be an operand settles everything before it; if it is not a single
+  // value it cannot be an `if` condition either, so it settles itself too.
+  const Node& last = pending_.back();
+  if (last.results != 1) {
+    write_first(pending_.size(), out, depth);
+  } else if (last.height >= kMaxHeight) {
+    write_first(pending_.size() - 1, out, depth);
+  }
 }
 
 std::optional<ExprFolder::Node> ExprFolder::take_single_value() {
@@ -31,17 +39,20 @@ std::optional<ExprFolder::Node> ExprFolder::take_single_value() {
   return node;
 }
 
-void ExprFolder::write(const Node& node, std::string& out, int depth) {
-  out += "\n";
-  out.append(static_cast<size_t>(depth) * 2, ' ');
-  out += "(" + node.text;
+void ExprFolder::write(const Node& node, TextSink& out, int depth) {
+  out.newline(depth);
+  out << '(' << node.text;
   for (const Node& child : node.children) write(child, out, depth + 1);  // height-bounded
-  out += ")";
+  out << ')';
 }
 
-void ExprFolder::flush(std::string& out, int depth) {
-  for (const Node& node : pending_) write(node, out, depth);
-  pending_.clear();
+void ExprFolder::write_first(size_t count, TextSink& out, int depth) {
+  for (size_t i = 0; i < count; ++i) write(pending_[i], out, depth);
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
+}
+
+void ExprFolder::flush(TextSink& out, int depth) {
+  write_first(pending_.size(), out, depth);
 }
 
 }  // namespace loom::text

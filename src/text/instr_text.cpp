@@ -107,11 +107,10 @@ std::string InstrText::block_type(const BlockType& bt) const {
       return "";
     case BlockType::Kind::Value:
       return " (result " + to_string(bt.value) + ")";
-    case BlockType::Kind::Index: {
-      std::string s = " (type " + std::to_string(bt.index) + ")";
-      if (bt.index < m_.types.size()) s += signature_text(m_.types[bt.index], {});
-      return s;
-    }
+    case BlockType::Kind::Index:
+      // The type alone: its signature is at the top, and repeating it (up to 2,000 value types)
+      // after every 3-byte block would make the output grow far faster than the input.
+      return " (type " + std::to_string(bt.index) + ")";
   }
   return "";
 }

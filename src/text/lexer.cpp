@@ -1,10 +1,12 @@
 #include "text/lexer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <span>
 
 #include "binary/reader.hpp"
+#include "ir/limits.hpp"
 
 namespace loom::text {
 namespace {
@@ -152,38 +154,56 @@ bool Lexer::lex(Token& tok, TokenList& out) {
 }
 
 bool Lexer::next_group(TokenList& out, size_t max_depth) {
+  const LexState group_start = state_;
   const size_t first = out.tokens.size();
   if (!next(out)) return false;
   if (out.tokens[first].kind != TokenKind::LParen) return true;
-  // The unmatched '(' tokens: index in `out` (kNotKept when nested too deep) and position.
-  constexpr uint32_t kNotKept = UINT32_MAX;
-  struct Open {
-    uint32_t index;
-    Token at;
-  };
-  std::vector<Open> open(1, Open{static_cast<uint32_t>(first), out.tokens[first]});
+  // The unmatched '(' tokens that are kept, by index in `out`; levels deeper than `max_depth` are
+  // only counted, so scanning a deeply nested group costs no memory per level (pass 1 of the WAT
+  // parser scans the whole file with max_depth 2).
+  std::vector<uint32_t> open(1, static_cast<uint32_t>(first));
+  size_t depth = 1;
   Token tok;
-  while (!open.empty()) {
+  while (depth > 0) {
     if (!lex(tok, out)) return false;
     const auto index = static_cast<uint32_t>(out.tokens.size());
-    bool keep = open.size() <= max_depth;
+    bool keep = depth <= max_depth;
     switch (tok.kind) {
       case TokenKind::LParen:
-        open.push_back(Open{keep ? index : kNotKept, tok});
+        if (keep) open.push_back(index);
+        ++depth;
         break;
       case TokenKind::RParen:
-        if (open.back().index != kNotKept) out.tokens[open.back().index].match = index;
-        open.pop_back();
-        keep = open.size() <= max_depth;  // kept when its '(' was
+        if (depth <= open.size()) {
+          out.tokens[open.back()].match = index;
+          open.pop_back();
+        }
+        --depth;
+        keep = depth <= max_depth;  // kept when its '(' was
         break;
       case TokenKind::Eof:
-        return fail(open.back().at, "unclosed '(': missing ')'");  // at the open paren
+        return fail(innermost_unclosed(group_start, depth), "unclosed '(': missing ')'");
       default:
         break;
     }
     if (keep) out.tokens.push_back(tok);
   }
   return true;
+}
+
+// The last '(' that opened level `depth` (the innermost one left open at the end of the text),
+// found by lexing the group again: only an error costs this second pass.
+Token Lexer::innermost_unclosed(const LexState& group_start, size_t depth) {
+  state_ = group_start;
+  TokenList scratch;
+  Token tok, last_open;
+  size_t level = 0;
+  while (lex(tok, scratch) && tok.kind != TokenKind::Eof) {
+    if (tok.kind == TokenKind::LParen && ++level == depth) last_open = tok;
+    if (tok.kind == TokenKind::RParen) --level;
+    scratch.strings.clear();
+  }
+  return last_open;
 }
 
 bool Lexer::skip_space_and_comments() {
@@ -383,9 +403,13 @@ Error error_at(const Token& t, std::string message) {
 }
 
 Result<TokenList> tokenize(std::string_view source, TextOrigin origin) {
+  if (source.size() > limit_value(Limit::ModuleBytes)) {
+    return Error{"text too large: " + limit_error(Limit::ModuleBytes)};  // token indices are 32-bit
+  }
   Lexer lexer(source, origin);
   TokenList out;
-  out.tokens.reserve(source.size() / 4 + 16);
+  // A guess (a token per 4 bytes), capped: a huge reservation can fail where growing would not.
+  out.tokens.reserve(std::min<size_t>(source.size() / 4, size_t{1} << 20) + 16);
   std::vector<uint32_t> open;  // indices of unmatched '(' tokens
   for (;;) {
     const auto index = static_cast<uint32_t>(out.tokens.size());

@@ -106,6 +106,7 @@ class Lexer {
   bool read_escape(std::string& value);
   bool read_unicode_escape(std::string& value, const Token& at);
   Token here() const;  // a token at the current position (for error positions)
+  Token innermost_unclosed(const LexState& group_start, size_t depth);
 
   std::string_view src_;
   LexState state_;

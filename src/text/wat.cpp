@@ -1,5 +1,6 @@
 #include "text/wat.hpp"
 
+#include "ir/limits.hpp"
 #include "text/wat_parser.hpp"
 
 namespace loom {
@@ -17,6 +18,9 @@ Result<Module> parse_wat_tokens(const TokenList& tokens, size_t begin, size_t en
 }
 
 Result<Module> parse_wat(std::string_view text, const Features& features, TextOrigin origin) {
+  if (text.size() > limit_value(Limit::ModuleBytes)) {
+    return Error{"text too large: " + limit_error(Limit::ModuleBytes)};  // token indices are 32-bit
+  }
   WatParser parser(text, origin, features);
   if (!parser.parse_module()) return parser.take_error();
   return parser.take_module();

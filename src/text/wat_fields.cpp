@@ -179,7 +179,7 @@ bool WatParser::parse_func() {
   FunctionBody body;
   NameMap local_names;
   if (!parse_locals(use, at, body, local_names)) return false;
-  labels_.assign(1, std::string_view());
+  labels_.reset();
   body.code.begin = m_.bytes.size();
   body.offset = body.code.begin;
   if (!parse_instrs(field_end(), m_.bytes)) return false;

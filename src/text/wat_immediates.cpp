@@ -53,15 +53,11 @@ bool WatParser::parse_plain_op(const Token& op_token, std::vector<uint8_t>& out)
 bool WatParser::parse_label_index(uint32_t& out) {
   if (cur().kind == TokenKind::Number) return parse_u32(out);
   if (cur().kind != TokenKind::Id) return fail("unexpected token, expected a label");
-  const std::string_view name = t_.id_name(cur());
-  for (size_t i = labels_.size(); i-- > 0;) {
-    if (labels_[i] == name) {
-      out = static_cast<uint32_t>(labels_.size() - 1 - i);
-      ++pos_;
-      return true;
-    }
-  }
-  return fail("unknown label");
+  const auto depth = labels_.depth_of(t_.id_name(cur()));
+  if (!depth) return fail("unknown label");
+  out = *depth;
+  ++pos_;
+  return true;
 }
 
 bool WatParser::parse_local_index(uint32_t& out) {

@@ -3,6 +3,8 @@
 // deep input cannot overflow the host stack.
 #include <memory>
 
+#include "ir/limits.hpp"
+
 #include "text/wat_parser.hpp"
 
 namespace loom::text {
@@ -51,7 +53,7 @@ Opcode block_opcode(std::string_view kw) {
 }  // namespace
 
 bool WatParser::parse_const_expr(size_t end, ConstExpr& out) {
-  labels_.assign(1, std::string_view());
+  labels_.reset();
   locals_.clear();
   out.range.begin = m_.bytes.size();
   if (!parse_instrs(end, m_.bytes)) return false;
@@ -103,7 +105,16 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
     out.insert(out.end(), pending.begin() + static_cast<std::ptrdiff_t>(from), pending.end());
     pending.resize(from);
   };
+  // Bounds on what nesting can cost (frames, labels): more nested blocks than the validator
+  // accepts, or more nested instructions than a function body has bytes (each level encodes at
+  // least one), can never make a valid module.
+  constexpr uint64_t kMaxLabels = limit_value(Limit::ControlNesting) + 1;  // + the body's own
+  constexpr uint64_t kMaxFrames = limit_value(Limit::FunctionBodyBytes) + 1;
   for (;;) {
+    if (labels_.size() > kMaxLabels) return fail(limit_error(Limit::ControlNesting));
+    if (frames.size() > kMaxFrames) {
+      return fail("instructions nested too deeply: " + limit_error(Limit::FunctionBodyBytes));
+    }
     Frame& top = frames.back();
     if (top.kind == FrameKind::Root && pos_ >= end) break;
     const Token& t = cur();
@@ -118,13 +129,13 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
           break;
         case FrameKind::FoldedBlock:
           out.push_back(0x0b);
-          labels_.pop_back();
+          labels_.pop();
           break;
         case FrameKind::FoldedIf:
           if (!top.seen_then)
             return fail("unexpected token, expected '(then'");  // label not pushed
           out.push_back(0x0b);
-          labels_.pop_back();
+          labels_.pop();
           break;
         case FrameKind::FoldedArm:
           drop_empty_else(out, top.else_end);
@@ -142,7 +153,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
       if (top.kind == FrameKind::FoldedIf) {
         if (is_lparen_kw("then") && !top.seen_then) {
           emit(top.pending);
-          labels_.push_back(top.label);  // the condition is outside the if's label scope
+          labels_.push(top.label);  // the condition is outside the if's label scope
           top.seen_then = true;
           pos_ += 2;
           frames.push_back(make_frame(FrameKind::FoldedArm, close));
@@ -174,7 +185,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
           f.kind = FrameKind::FoldedBlock;
           std::string_view label;
           if (!parse_block_header(op, out, label)) return false;
-          labels_.push_back(label);
+          labels_.push(label);
         }
         frames.push_back(std::move(f));
         continue;
@@ -199,7 +210,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
       if (kw == "else" && (top.op != Opcode::If || top.in_else)) return fail("unexpected 'else'");
       ++pos_;
       if (cur().kind == TokenKind::Id) {
-        if (t_.id_name(cur()) != labels_.back()) return fail("mismatching label");
+        if (t_.id_name(cur()) != labels_.innermost_name()) return fail("mismatching label");
         ++pos_;
       }
       if (kw == "else") {
@@ -209,7 +220,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
       } else {
         if (top.in_else) drop_empty_else(out, top.else_end);
         out.push_back(0x0b);
-        labels_.pop_back();
+        labels_.pop();
         frames.pop_back();
       }
       continue;
@@ -219,7 +230,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
       const Opcode op = block_opcode(kw);
       std::string_view label;
       if (!parse_block_header(op, out, label)) return false;
-      labels_.push_back(label);
+      labels_.push(label);
       frames.push_back(make_frame(FrameKind::Plain, 0, op));
       continue;
     }

@@ -13,6 +13,7 @@
 #include "binary/decoder.hpp"
 #include "interp/interpreter.hpp"
 #include "runtime/instance.hpp"
+#include "text/input_file.hpp"
 #include "text/wast.hpp"
 #include "text/wat.hpp"
 #include "valid/validator.hpp"
@@ -415,14 +416,15 @@ class Runner {
 }  // namespace
 
 RunSummary run_wast_file(const std::string& path, const RunOptions& options, FILE* out) {
-  std::ifstream file(path, std::ios::binary);
   RunSummary summary;
-  if (!file) {
-    std::fprintf(out, "%s: cannot open\n%s: 0 passed, 1 failed\n", path.c_str(), path.c_str());
+  auto bytes = read_input_file(path);  // at most the module-bytes limit, as every input
+  if (!bytes) {
+    std::fprintf(out, "%s: %s\n%s: 0 passed, 1 failed\n", path.c_str(),
+                 bytes.error().message.c_str(), path.c_str());
     summary.failed = 1;
     return summary;
   }
-  const std::string source((std::istreambuf_iterator<char>(file)), {});
+  const std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   auto script = text::parse_wast(source);
   if (!script) {
     std::fprintf(out, "  %s: %s\n%s: 0 passed, 1 failed\n", path.c_str(),

@@ -3,10 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <sstream>
+
 #include "binary/decoder.hpp"
 #include "binary/encoder.hpp"
+#include "support/wasm_builder.hpp"
 #include "testsuite_util.hpp"
 #include "text/literals.hpp"
+#include "text/text_sink.hpp"
 #include "text/wast.hpp"
 #include "text/wat.hpp"
 
@@ -127,6 +132,138 @@ TEST(Printer, FoldingKeepsOrderAndBoundsDepth) {
   auto back = parse_wat(*deep_text);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(encode_module(*back), bytes);
+}
+
+// --- Finding 5 of the sandbox hardening: `loom print` output and memory blew up ---
+
+// `depth` nested empty blocks in one function: 3 bytes of code per level.
+Module nested_blocks(int depth) {
+  test::Bytes code;
+  for (int i = 0; i < depth; ++i) code.u8(test::op::kBlock).u8(test::kEmptyBlock);
+  for (int i = 0; i <= depth; ++i) code.u8(test::op::kEnd);
+  auto m = decode_module(test::module_with_body(code));
+  EXPECT_TRUE(m.ok());
+  return std::move(*m);
+}
+
+// Not counting the closing parens at the end of a line (folded blocks close all on one line).
+size_t longest_line(const std::string& text) {
+  size_t longest = 0, start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    size_t last = end;
+    while (last > start && text[last - 1] == ')') --last;
+    longest = std::max(longest, last - start);
+    start = end + 1;
+  }
+  return longest;
+}
+
+TEST(Printer, Finding5NestedBlocksPrintLinearInInput) {
+  // 13,000 levels (a 39 KB module) printed 350 MB before indentation was capped.
+  const Module m = nested_blocks(13000);
+  for (bool folded : {false, true}) {
+    PrintOptions options;
+    options.folded = folded;
+    auto text = print_module(m, options);
+    ASSERT_TRUE(text.ok());
+    EXPECT_LT(text->size(), 64 * m.bytes.size()) << "folded " << folded;
+    // 40 levels of two spaces, then `(block` or `end`.
+    EXPECT_LE(longest_line(*text), 2 * text::TextSink::kMaxIndentDepth + 8) << "folded " << folded;
+    auto back = parse_wat(*text);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+    EXPECT_EQ(encode_module(*back), m.bytes) << "folded " << folded;
+  }
+}
+
+TEST(Printer, Finding5IndentationStopsAtTheCap) {
+  const Module m = nested_blocks(100);
+  auto text = print_module(m);
+  ASSERT_TRUE(text.ok());
+  const std::string capped = "\n" + std::string(2 * text::TextSink::kMaxIndentDepth, ' ');
+  EXPECT_NE(text->find(capped + "block"), std::string::npos);
+  EXPECT_EQ(text->find(capped + " "), std::string::npos);
+}
+
+TEST(Printer, Finding5StreamsToOstreamAndFile) {
+  const Module m = nested_blocks(50);
+  auto text = print_module(m);
+  ASSERT_TRUE(text.ok());
+  std::ostringstream out;
+  ASSERT_TRUE(print_module(m, out).ok());
+  EXPECT_EQ(out.str(), *text);
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  ASSERT_TRUE(print_module(m, file).ok());
+  std::rewind(file);
+  std::string from_file(text->size() + 1, '\0');
+  from_file.resize(std::fread(from_file.data(), 1, from_file.size(), file));
+  std::fclose(file);
+  EXPECT_EQ(from_file, *text);
+  // A failing stream is an I/O error, not a crash or a silent success.
+  std::ostringstream broken;
+  broken.setstate(std::ios::badbit);
+  auto failed = print_module(m, broken);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::Io);
+}
+
+TEST(Printer, Finding5LocalsPrintAsDeclared) {
+  auto m = decode_module(
+      test::module_with_body(test::Bytes{test::op::kEnd}, {{3, test::kI32}, {2, test::kF64}}));
+  ASSERT_TRUE(m.ok());
+  auto text = print_module(*m);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("\n    (local i32 i32 i32)\n    (local f64 f64))"), std::string::npos)
+      << *text;
+}
+
+TEST(Printer, Finding5LocalsBeyondTheLimitAreRefusedBeforeWriting) {
+  // 60,000 locals in one declaration (three bytes of binary) would print 240 KB; the decoder
+  // refuses them (function-locals), and so does the printer for a module made some other way.
+  auto m = decode_module(test::module_with_body(test::Bytes{test::op::kEnd}, {{1, test::kI32}}));
+  ASSERT_TRUE(m.ok());
+  m->bodies[0].locals[0].count = 60000;
+  m->bodies[0].local_count = 60000;
+  std::ostringstream out;
+  auto printed = print_module(*m, out);
+  ASSERT_FALSE(printed.ok());
+  EXPECT_NE(printed.error().message.find("function-locals = 50000"), std::string::npos)
+      << printed.error().message;
+  EXPECT_EQ(out.str(), "");
+  m->bodies[0].locals[0].count = 50000;  // exactly the limit prints
+  m->bodies[0].local_count = 50000;
+  auto at_limit = print_module(*m);
+  ASSERT_TRUE(at_limit.ok());
+  EXPECT_LT(at_limit->size(), 50000 * 4 + 200);
+}
+
+TEST(Printer, Finding5BlockTypesDoNotRepeatTheSignature) {
+  // A block of type (param i32 i32 i32) (result i32 i32 i32) is 3 bytes; it prints as (type 1).
+  test::ModuleBuilder mb;
+  mb.section(
+      test::kTypeSection,
+      test::vec({test::func_type({}, {}), test::func_type({test::kI32, test::kI32, test::kI32},
+                                                          {test::kI32, test::kI32, test::kI32})}));
+  mb.section(test::kFunctionSection, test::vec_u32({0}));
+  mb.section(test::kCodeSection,
+             test::vec({test::body(
+                 {}, test::Bytes{test::op::kBlock, 1, test::op::kEnd, test::op::kEnd})}));
+  auto m = decode_module(mb.bytes());
+  ASSERT_TRUE(m.ok());
+  auto text = print_module(*m);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("\n    block (type 1)\n    end)"), std::string::npos) << *text;
+}
+
+TEST(Printer, Finding5DecodeErrorsWriteNothing) {
+  // The body's second instruction is an unknown opcode: the error comes before any output.
+  auto m = decode_module(test::module_with_body(test::Bytes{test::op::kNop, 0xff, test::op::kEnd}));
+  ASSERT_TRUE(m.ok());
+  std::ostringstream out;
+  EXPECT_FALSE(print_module(*m, out).ok());
+  EXPECT_EQ(out.str(), "");
 }
 
 // parse -> encode -> decode -> print -> parse -> encode reproduces the binary (names included).

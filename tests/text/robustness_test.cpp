@@ -2,8 +2,14 @@
 // huge tokens all end in a result or an error.
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstdio>
 #include <random>
 
+#include "binary/encoder.hpp"
+#include "ir/limits.hpp"
 #include "testsuite_util.hpp"
 #include "text/wast.hpp"
 #include "text/wat.hpp"
@@ -104,6 +110,84 @@ TEST(Robustness, PathologicalInputs) {
   std::string table = "(func (block (br_table";
   for (int i = 0; i < 100000; ++i) table += " 0";
   EXPECT_TRUE(parse_wat(table + " (i32.const 0))))").ok());
+}
+
+// --- The text stage's audit for finding 5 of the sandbox hardening ---
+
+TEST(Robustness, Finding5BranchesToOuterLabelsStayLinear) {
+  // Each `br $l000000` compared every label in scope: 65,000 nested blocks with 1,000,000
+  // branches to the outermost took over two minutes (13 MB of text). Labels are now one hash
+  // lookup: about a second.
+  constexpr int kDepth = 65000, kBranches = 1000000;
+  std::string text = "(func ";
+  char name[16];
+  for (int i = 0; i < kDepth; ++i) {
+    std::snprintf(name, sizeof name, "$l%06d", i);
+    text += std::string("block ") + name + " ";
+  }
+  for (int i = 0; i < kBranches; ++i) text += "br $l000000 ";
+  for (int i = 0; i < kDepth; ++i) text += "end ";
+  const auto start = std::chrono::steady_clock::now();
+  auto m = parse_wat(text + ")");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  // `br 64999` (the relative depth of $l000000): the opcode and a 3-byte LEB.
+  const std::vector<uint8_t> expected = {0x0c, 0xe7, 0xfb, 0x03};
+  auto body = m->slice(m->bodies[0].code);
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), body.begin() + 2 * kDepth));
+}
+
+TEST(Robustness, Finding5ShadowedLabelsResolveToTheInnermost) {
+  auto m = parse_wat("(func block $a block $b block $a br $a br $b end br $a end br $a end)");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  const std::vector<uint8_t> expected = {0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x0c, 0,   0x0c,
+                                         1,    0x0b, 0x0c, 1,    0x0b, 0x0c, 0,    0x0b};
+  auto body = m->slice(m->bodies[0].code);
+  EXPECT_EQ(std::vector<uint8_t>(body.begin(), body.end() - 1), expected);
+  EXPECT_FALSE(parse_wat("(func block $a end br $a)").ok());  // out of scope again
+}
+
+TEST(Robustness, Finding5NestingBeyondControlNestingIsAnError) {
+  const auto nested = [](size_t depth) {
+    std::string text = "(func ";
+    for (size_t i = 0; i < depth; ++i) text += "(block ";
+    return text + std::string(depth, ')') + ")";
+  };
+  const size_t limit = limit_value(Limit::ControlNesting);
+  EXPECT_TRUE(parse_wat(nested(limit)).ok());
+  auto deeper = parse_wat(nested(limit + 1));
+  ASSERT_FALSE(deeper.ok());
+  EXPECT_NE(deeper.error().message.find("control-nesting = 65536"), std::string::npos)
+      << deeper.error().message;
+}
+
+TEST(Robustness, Finding5DeepUnclosedParensReportTheInnermost) {
+  // Pass 1 scans with depth 2 and now only counts deeper levels (it kept 48 bytes a level: 20 MB
+  // of '(' took 1.6 GB); the error still names the innermost unclosed paren.
+  std::string text = "(module (func ";
+  text += std::string(1000000, '(') + "nop" + std::string(10, ')') + "\n  ";
+  auto m = parse_wat(text);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "unclosed '(': missing ')'");
+  EXPECT_EQ(m.error().line, 1u);
+  EXPECT_EQ(m.error().col, 14u + 1000000 - 10);
+}
+
+TEST(Robustness, Finding5TextOverTheModuleBytesLimitIsRefusedUnread) {
+  // Token positions are 32-bit: text past the limit is refused before a byte is read (the pages
+  // are inaccessible, so a read would crash the test).
+  const size_t size = limit_value(Limit::ModuleBytes) + 1;
+  void* pages =
+      ::mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  ASSERT_NE(pages, MAP_FAILED);
+  const std::string_view huge(static_cast<const char*>(pages), size);
+  auto m = parse_wat(huge);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("module-bytes"), std::string::npos);
+  auto script = text::parse_wast(huge);
+  ASSERT_FALSE(script.ok());
+  EXPECT_NE(script.error().message.find("module-bytes"), std::string::npos);
+  ::munmap(pages, size);
 }
 
 }  // namespace
