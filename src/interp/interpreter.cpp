@@ -257,7 +257,6 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
   uint8_t* const stack_end = self->stack_ + self->limits_.stack_bytes;
-  Interruption& interruption = *self->interruption_;
   FunctionInst* callee = entry;
   uint8_t* callee_fp = fp;
   const uint8_t* return_pc = nullptr;
@@ -501,17 +500,22 @@ L_ElemDropOp: inst->elems[U32(0)].clear(); NEXT(4);
 L_RefNullOp: wr<Ref>(S(0), nullptr); NEXT(4);
 L_RefIsNullOp: wr<u32>(S(0), rd<Ref>(S(1)) == nullptr); NEXT(8);
 L_RefFuncOp: wr<Ref>(S(0), inst->funcs[U32(1)]); NEXT(8);
+// (self->interruption_ is loaded here, not kept in a variable: the loop without these checks
+// then compiles as it did before they existed.)
 L_ConsumeFuel: {
+  Interruption& interruption = *self->interruption_;
   const u64 cost = U32(0);
   if (interruption.fuel < cost) TRAP(TrapKind::OutOfFuel);
   interruption.fuel -= cost;
   NEXT(4);
 }
-L_CheckEpoch:
+L_CheckEpoch: {
+  const Interruption& interruption = *self->interruption_;
   if (interruption.epoch.load(std::memory_order_relaxed) >= interruption.epoch_deadline) {
     TRAP(TrapKind::Interrupted);
   }
   NEXT(0);
+}
 L_Unimplemented:
   trap_kind = TrapKind::HostError;
   trap_text = "instruction not supported by the interpreter yet";
