@@ -6,6 +6,7 @@
 //   call NAME          before each export (after calling hangLimitInitializer, when exported)
 //   log TYPE VALUE     from fuzzing-support.log-TYPE
 //   result VALUE...    or: trap KIND
+//   memory NAME PAGES HASH / table NAME SIZE / global NAME VALUE   exported state at the end
 //
 // Values: i32/i64 signed decimal, floats as their bit pattern in hex (any NaN prints as nan,
 // since NaN bits are nondeterministic by the spec), references as null / ref. Trap kinds are the
@@ -164,6 +165,26 @@ std::string unsupported_import(const Module& module) {
   return {};
 }
 
+// What the calls left behind: exported memories (pages, FNV-1a hash), tables (size), globals.
+void print_exported_state(const Instance& instance) {
+  for (const Export& exp : instance.module().exports) {
+    if (exp.kind == ExternKind::Memory) {
+      const MemoryInst& memory = *instance.memories[exp.index];
+      uint32_t hash = 2166136261u;
+      for (uint64_t i = 0; i < memory.size_bytes(); ++i)
+        hash = (hash ^ memory.base()[i]) * 16777619u;
+      std::printf("memory %s %" PRIu64 " %08" PRIx32 "\n", exp.name.c_str(), memory.pages(), hash);
+    } else if (exp.kind == ExternKind::Table) {
+      std::printf("table %s %" PRIu64 "\n", exp.name.c_str(), instance.tables[exp.index]->size());
+    } else if (exp.kind == ExternKind::Global) {
+      const GlobalInst& global = *instance.globals[exp.index];
+      const bool vector = global.type.type.kind == ValKind::V128;  // JavaScript cannot read it
+      std::printf("global %s %s\n", exp.name.c_str(),
+                  vector ? "jstype" : format_value(global.type.type, global.value).c_str());
+    }
+  }
+}
+
 int run(const char* path) {
   std::FILE* file = std::fopen(path, "rb");
   if (!file) {
@@ -254,6 +275,7 @@ int run(const char* path) {
     }
     std::printf("%s\n", line.c_str());
   }
+  print_exported_state(**instance);
   return 0;
 }
 

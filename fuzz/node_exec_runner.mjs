@@ -33,7 +33,17 @@ function readSignatures(bytes) {
     uleb();
     if (flags & 1) uleb();
   };
-  const types = [], funcs = [], exports = [];
+  // A constant expression: skip to its `end`, over the immediates of the constant instructions.
+  const constExpr = () => {
+    for (let op = u8(); op !== 0x0b; op = u8()) {
+      if (op === 0x41 || op === 0x42 || op === 0x23 || op === 0xd2) uleb();  // LEB sign is moot
+      else if (op === 0x43) at += 4;
+      else if (op === 0x44) at += 8;
+      else if (op === 0xd0) u8();
+      else if (op === 0xfd && uleb() === 12) at += 16;
+    }
+  };
+  const types = [], funcs = [], globals = [], exports = [];
   while (at < bytes.length) {
     const id = u8();
     const size = uleb();
@@ -51,17 +61,23 @@ function readSignatures(bytes) {
         if (kind === 0) funcs.push(types[uleb()]);
         else if (kind === 1) { u8(); limits(); }
         else if (kind === 2) limits();
-        else if (kind === 3) { u8(); u8(); }
+        else if (kind === 3) { globals.push(u8()); u8(); }
         else if (kind === 4) { u8(); uleb(); }
       }
     } else if (id === 3) {
       for (let n = uleb(); n > 0; --n) funcs.push(types[uleb()]);
+    } else if (id === 6) {
+      for (let n = uleb(); n > 0; --n) {
+        globals.push(u8());
+        u8();
+        constExpr();
+      }
     } else if (id === 7) {
       for (let n = uleb(); n > 0; --n) {
         const exportName = name();
         const kind = u8();
         const index = uleb();
-        if (kind === 0) exports.push({ name: exportName, type: funcs[index] });
+        exports.push({ name: exportName, kind, type: kind === 0 ? funcs[index] : globals[index] });
       }
     }
     at = end;
@@ -149,7 +165,8 @@ try {
   print('instantiate ok');
   const hangLimitInitializer = instance.exports.hangLimitInitializer;
   let exportNumber = 0;
-  for (const { name, type } of readSignatures(bytes)) {
+  const exports = readSignatures(bytes);
+  for (const { name, type } of exports.filter((e) => e.kind === 0)) {
     print(`call ${name}`);
     if (typeof hangLimitInitializer === 'function') hangLimitInitializer();
     const number = exportNumber++;
@@ -160,6 +177,20 @@ try {
       print(['result', ...type.results.map((t, i) => format(t, values[i]))].join(' '));
     } catch (e) {
       print(`trap ${trapClass(e)}`);
+    }
+  }
+  // What the calls left behind, as loom_exec_runner.cpp's print_exported_state.
+  for (const { name, kind, type } of exports) {
+    const value = instance.exports[name];
+    if (kind === 2) {
+      let hash = 2166136261;
+      for (const b of new Uint8Array(value.buffer)) hash = Math.imul(hash ^ b, 16777619) >>> 0;
+      const pages = value.buffer.byteLength / 65536;
+      print(`memory ${name} ${pages} ${hash.toString(16).padStart(8, '0')}`);
+    } else if (kind === 1) {
+      print(`table ${name} ${value.length}`);
+    } else if (kind === 3) {
+      print(`global ${name} ${type === V128 ? 'jstype' : format(type, value.value)}`);
     }
   }
 } catch (e) {
