@@ -1,6 +1,9 @@
 // `loom`: the command-line front end. Each subcommand lives in its own file and registers itself.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 
 #include "cli/commands.hpp"
 
@@ -16,9 +19,8 @@ constexpr Command kCommands[] = {
     {"print", loom::cli::add_print_command},
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Runs loom; the subcommands run inside app.parse (their callbacks).
+int run_loom(int argc, char** argv) {
   CLI::App app{"Loom: a WebAssembly engine"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loom 0.1.0");
@@ -37,4 +39,19 @@ int main(int argc, char** argv) {
   argc = loom::cli::split_run_arguments(argc, argv);
   CLI11_PARSE(app, argc, argv);
   return loom::cli::exit_code();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every allocation a module can cause is bounded (store limits), but the host itself may still
+  // run out: report it instead of letting std::terminate abort.
+  try {
+    return run_loom(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("loom: out of memory\n", stderr);
+  } catch (const std::length_error&) {  // a container asked for more than it can ever hold
+    std::fputs("loom: out of memory\n", stderr);
+  }
+  return 1;
 }

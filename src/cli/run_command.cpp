@@ -9,18 +9,22 @@
 #include <algorithm>
 
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/load_module.hpp"
 #include "interp/interpreter.hpp"
+#include "runtime/epoch_timer.hpp"
 #include "runtime/instance.hpp"
 #include "wasi/wasi.hpp"
 
@@ -33,7 +37,29 @@ struct RunOptions {
   std::vector<std::string> args;
   std::vector<std::string> dirs, ro_dirs, env, tcplisten;
   Features features;
+  // Execution and resource limits (wasmtime's names); unset means Loom's defaults.
+  std::optional<uint64_t> fuel;
+  std::string timeout;
+  std::optional<uint64_t> max_wasm_stack;
+  StoreLimits store_limits;
 };
+
+// --timeout: "5s", "250ms", "2m" or plain seconds ("1.5"); at most a year.
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !(value >= 0)) return std::nullopt;
+  const std::string unit(end);
+  double seconds = value;
+  if (unit == "ms")
+    seconds = value / 1000;
+  else if (unit == "m")
+    seconds = value * 60;
+  else if (!unit.empty() && unit != "s")
+    return std::nullopt;
+  if (seconds > 365.0 * 24 * 3600) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<int64_t>(std::llround(seconds * 1e9)));
+}
 
 bool parse_argument(const std::string& text, ValType type, Value& out) {
   out = default_value();
@@ -177,8 +203,18 @@ int run_module(const RunOptions& options) {
   auto module = load_module(options.file, options.features);
   if (!module) return fail(options.file, module.error().message);
   Store store;
-  interp::Interpreter interpreter(options.features);
+  store.set_limits(options.store_limits);
+  interp::InterpreterLimits limits;
+  limits.consume_fuel = options.fuel.has_value();
+  limits.epoch_interruption = !options.timeout.empty();
+  if (options.max_wasm_stack) limits.stack_bytes = *options.max_wasm_stack;
+  interp::Interpreter interpreter(options.features, limits);
   store.set_executor(&interpreter);
+  if (options.fuel) store.set_fuel(*options.fuel);
+  // Started before instantiation, so the start function is limited too.
+  std::optional<EpochTimer> timer;
+  if (!options.timeout.empty())
+    timer.emplace(store.interruption(), *parse_duration(options.timeout));
   auto shared = std::make_shared<const Module>(std::move(*module));
 
   // Imports come from WASI; the context exists only for modules that import something.
@@ -209,7 +245,13 @@ int run_module(const RunOptions& options) {
     imports = std::move(*resolved);
   }
   auto instance = instantiate(store, shared, imports);
-  if (!instance) return fail(options.file, instance.error().message);
+  if (!instance) {
+    // A trap while instantiating (the start function: fuel, timeout) exits as any other trap.
+    if (instance.error().kind == ErrorKind::Trap) {
+      return report_trap(Trap{TrapKind::HostError, instance.error().message, {}});
+    }
+    return fail(options.file, instance.error().message);
+  }
   if (wasi_context) {
     if (auto memory = (*instance)->find_export("memory");
         memory && memory->kind == ExternKind::Memory) {
@@ -271,6 +313,9 @@ int split_run_arguments(int argc, char** argv) {
   // The options of `loom run` that take a value (see add_run_command).
   static constexpr std::string_view kValueOptions[] = {"--invoke", "--dir", "--ro-dir", "--env",
                                                        "--tcplisten"};
+  static constexpr std::string_view kLimitOptions[] = {
+      "--fuel",           "--timeout",       "--max-memory-size", "--max-table-elements",
+      "--max-wasm-stack", "--max-instances", "--max-memories",    "--max-tables"};
   for (int i = 2; i < argc; ++i) {
     const std::string_view token(argv[i]);
     if (token == "--") {  // FILE follows
@@ -281,7 +326,9 @@ int split_run_arguments(int argc, char** argv) {
     }
     if (token.size() > 1 && token[0] == '-') {
       if (std::find(std::begin(kValueOptions), std::end(kValueOptions), token) !=
-          std::end(kValueOptions)) {
+              std::end(kValueOptions) ||
+          std::find(std::begin(kLimitOptions), std::end(kLimitOptions), token) !=
+              std::end(kLimitOptions)) {
         ++i;  // its value
       }
       continue;
@@ -291,6 +338,52 @@ int split_run_arguments(int argc, char** argv) {
   }
   return argc;
 }
+
+namespace {
+
+void add_limit_options(CLI::App& command, RunOptions& options) {
+  const char* group = "Limits";
+  command
+      .add_option("--fuel", options.fuel,
+                  "Trap with \"all fuel consumed\" after about N wasm instructions")
+      ->group(group);
+  command
+      .add_option("--timeout", options.timeout,
+                  "Trap with \"interrupt\" after this wall-clock time (5s, 500ms, 2m)")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return parse_duration(text) ? std::string()
+                                        : "expected a duration such as 5s, 500ms or 2m";
+          },
+          "DURATION"))
+      ->group(group);
+  StoreLimits& limits = options.store_limits;
+  command
+      .add_option("--max-memory-size", limits.max_memory_bytes,
+                  "Bytes of linear memory all memories may hold together")
+      ->capture_default_str()
+      ->group(group);
+  command
+      .add_option("--max-table-elements", limits.max_table_elements,
+                  "Elements all tables may hold together")
+      ->capture_default_str()
+      ->group(group);
+  command
+      .add_option("--max-wasm-stack", options.max_wasm_stack,
+                  "Bytes of the wasm value stack (default 64 MiB)")
+      ->group(group);
+  command.add_option("--max-instances", limits.max_instances, "Module instances")
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--max-memories", limits.max_memories, "Linear memories")
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--max-tables", limits.max_tables, "Tables")
+      ->capture_default_str()
+      ->group(group);
+}
+
+}  // namespace
 
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
@@ -314,6 +407,7 @@ void add_run_command(CLI::App& app) {
       ->add_option("--tcplisten", options->tcplisten,
                    "Listen on HOST:PORT and hand the socket to the guest (after the preopens)")
       ->allow_extra_args(false);
+  add_limit_options(*command, *options);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
   add_feature_flags(*command, options->features);
   command->callback([options] {

@@ -41,12 +41,30 @@ struct Label {
   uint32_t else_fixup = UINT32_MAX;  // `if`: the JumpUnless to patch at else/end
   bool dead = false;                 // rest of the frame is unreachable
   bool entered_dead = false;         // the whole frame is unreachable code
+  bool fuel_region = false;          // its ConsumeFuel is fuel_regions_.back() while open
 };
+
+// Fuel per wasm instruction, as wasmtime charges it: structure and no-ops are free.
+uint32_t fuel_cost(Opcode op) {
+  switch (op) {
+    case Opcode::Nop:
+    case Opcode::Drop:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::Unreachable:
+    case Opcode::Return:
+    case Opcode::Else:
+    case Opcode::End:
+      return 0;
+    default:
+      return 1;
+  }
+}
 
 class Compiler {
  public:
-  Compiler(const Module& module, const Features& features)
-      : module_(module), features_(features), validator_(module, features) {}
+  Compiler(const Module& module, const Features& features, CompileOptions options)
+      : module_(module), features_(features), options_(options), validator_(module, features) {}
 
   Result<CompiledFunction> run(uint32_t func_index);
 
@@ -152,6 +170,8 @@ class Compiler {
   void emit_conditional_jump(const Operand& cond, bool when_true);
   void begin_block(Opcode op);
   void end_block();
+  // At a function entry or loop header: the checks CompileOptions asks for.
+  void emit_interruption_checks();
 
   // ---- translation ----
   bool translate(const Instr& instr, const InstrReader& in);
@@ -164,6 +184,7 @@ class Compiler {
 
   const Module& module_;
   const Features& features_;
+  CompileOptions options_;
   FuncValidator validator_;
   CompiledFunction out_;
   std::vector<Operand> stack_;
@@ -178,7 +199,24 @@ class Compiler {
   IOp last_iop_ = IOp::Count_;
   const FuncType* func_type_ = nullptr;
   Error error_;
+  // Open fuel regions (function body, then each enclosing loop): where the ConsumeFuel's cost
+  // operand is and the cost of the live instructions translated into the region so far.
+  struct FuelRegion {
+    uint32_t cost_at;
+    uint32_t cost;
+  };
+  std::vector<FuelRegion> fuel_regions_;
 };
+
+void Compiler::emit_interruption_checks() {
+  if (options_.epoch_interruption) emit_op(IOp::CheckEpoch);
+  if (options_.consume_fuel) {
+    emit_op(IOp::ConsumeFuel);
+    fuel_regions_.push_back({here(), 0});
+    emit_u32(0);  // patched when the region ends
+    labels_.back().fuel_region = true;
+  }
+}
 
 void Compiler::emit_branch_copies(const Label& target, std::span<const ValType> types) {
   const size_t n = types.size();
@@ -341,11 +379,16 @@ void Compiler::begin_block(Opcode op) {
     last_dst_ = UINT32_MAX;  // a join point: code can arrive here from a branch
   }
   labels_.push_back(std::move(l));
+  if (op == Opcode::Loop) emit_interruption_checks();  // every back-edge runs them
 }
 
 void Compiler::end_block() {
   Label l = std::move(labels_.back());
   labels_.pop_back();
+  if (l.fuel_region) {
+    patch_u32(fuel_regions_.back().cost_at, fuel_regions_.back().cost);
+    fuel_regions_.pop_back();
+  }
   if (l.entered_dead) return;
   if (!l.dead) materialize_from(l.entry);
   // Join point: every branch to this label lands here with results in the canonical slots.
@@ -497,6 +540,7 @@ void Compiler::emit_call(IOp op, const FuncType& type, const Instr& instr, uint3
 
 bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   const OpInfo& info = op_info(instr.op);
+  if (!fuel_regions_.empty() && !dead()) fuel_regions_.back().cost += fuel_cost(instr.op);
   // Structure must be tracked even in unreachable code; everything else there is skipped.
   switch (instr.op) {
     case Opcode::Block:
@@ -832,6 +876,8 @@ Result<CompiledFunction> Compiler::run(uint32_t func_index) {
   temps_base_ = max_bytes_ = slot;
   labels_.push_back(Label{});
   labels_.back().results.assign(func_type_->results.begin(), func_type_->results.end());
+  emit_interruption_checks();  // a trap there is located at the body's start
+  if (here() != 0) out_.source_map.push_back({0, static_cast<uint32_t>(body.code.begin)});
 
   InstrReader in(module_.slice(body.code), body.code.begin, features_);
   Instr instr;
@@ -850,8 +896,8 @@ Result<CompiledFunction> Compiler::run(uint32_t func_index) {
 }  // namespace
 
 Result<CompiledFunction> compile_function(const Module& module, const Features& features,
-                                          uint32_t func_index) {
-  Compiler compiler(module, features);
+                                          uint32_t func_index, CompileOptions options) {
+  Compiler compiler(module, features, options);
   return compiler.run(func_index);
 }
 

@@ -2,6 +2,7 @@
 #include "interp/interpreter.hpp"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -66,6 +67,32 @@ void values_to_slots(const Value* values, std::span<const ValType> types, uint8_
   }
 }
 
+size_t page_size() {
+  static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+// Maps `bytes` (rounded up to whole pages, at least one) read-write between two PROT_NONE guard
+// pages and sets `bytes` to the rounded size; returns the start of the usable part, or nullptr.
+uint8_t* map_guarded(size_t& bytes) {
+  const size_t page = page_size();
+  if (bytes > SIZE_MAX / 4) return nullptr;  // more than any address space; keeps sizes exact
+  const size_t usable = std::max((bytes + page - 1) / page * page, page);
+  void* p = mmap(nullptr, usable + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  uint8_t* start = static_cast<uint8_t*>(p) + page;
+  if (mprotect(start, usable, PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, usable + 2 * page);
+    return nullptr;
+  }
+  bytes = usable;
+  return start;
+}
+void unmap_guarded(void* start, size_t bytes) {
+  if (start) munmap(static_cast<uint8_t*>(start) - page_size(), bytes + 2 * page_size());
+}
+
 uint32_t module_offset_at(const CompiledFunction& code, const uint8_t* pc) {
   const uint32_t at = static_cast<uint32_t>(pc - code.code.data());
   auto it = std::upper_bound(code.source_map.begin(), code.source_map.end(), at,
@@ -87,9 +114,12 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
   const FuncType& type = *callee.type;
   std::vector<Value> args(type.params.size()), results(type.results.size());
   slots_to_values(args_at, type.params, args.data());
-  // A host function may call back into wasm: those frames go above the caller's frame.
+  // A host function may call back into wasm: those frames go above the caller's frame (never
+  // past the stack's end, so Interpreter::call can measure the room left).
   uint8_t* saved_top = self->stack_top_;
-  self->stack_top_ = std::max(frame_end, args_at + 16 * (args.size() + results.size()));
+  const size_t room = static_cast<size_t>(self->stack_ + self->limits_.stack_bytes - args_at);
+  self->stack_top_ =
+      std::max(frame_end, args_at + std::min(room, 16 * (args.size() + results.size())));
   error = callee.host(args, results);
   self->stack_top_ = saved_top;
   if (!error.empty()) return false;
@@ -100,23 +130,33 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
 Interpreter::Interpreter(const Features& features, InterpreterLimits limits)
     : features_(features), limits_(limits) {
   handler_table();  // make sure the table exists before any compile
-  void* p = mmap(nullptr, limits_.stack_bytes, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  stack_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+  // Both regions are committed lazily by the kernel as frames use them.
+  stack_ = map_guarded(limits_.stack_bytes);
   stack_top_ = stack_;
-  void* frames = mmap(nullptr, limits_.max_call_depth * sizeof(Frame), PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  frames_ = frames == MAP_FAILED ? nullptr : static_cast<Frame*>(frames);
+  if (limits_.max_call_depth <= SIZE_MAX / sizeof(Frame)) {
+    frames_bytes_ = limits_.max_call_depth * sizeof(Frame);
+    frames_ = reinterpret_cast<Frame*>(map_guarded(frames_bytes_));
+  }
 }
 
 Interpreter::~Interpreter() {
-  if (stack_) munmap(stack_, limits_.stack_bytes);
-  if (frames_) munmap(frames_, limits_.max_call_depth * sizeof(Frame));
+  unmap_guarded(stack_, limits_.stack_bytes);
+  unmap_guarded(frames_, frames_bytes_);
+}
+
+std::span<uint8_t> Interpreter::value_stack() const {
+  if (!stack_) return {};
+  return {stack_, limits_.stack_bytes};
+}
+std::span<uint8_t> Interpreter::frame_array() const {
+  if (!frames_) return {};
+  return {reinterpret_cast<uint8_t*>(frames_), frames_bytes_};
 }
 
 Result<const CompiledFunction*> Interpreter::compiled(FunctionInst& func) {
   if (func.code) return static_cast<const CompiledFunction*>(func.code);
-  auto result = compile_function(func.instance->module(), features_, func.index);
+  const CompileOptions options{limits_.consume_fuel, limits_.epoch_interruption};
+  auto result = compile_function(func.instance->module(), features_, func.index, options);
   if (!result) return result.error();
   code_.push_back(std::make_unique<CompiledFunction>(std::move(*result)));
   func.code = code_.back().get();
@@ -138,7 +178,8 @@ std::optional<Trap> Interpreter::call(FunctionInst& func, std::span<const Value>
   size_t arg_bytes = 0, result_bytes = 0;
   for (ValType t : type.params) arg_bytes += slot_width(t);
   for (ValType t : type.results) result_bytes += slot_width(t);
-  if (fp + std::max(arg_bytes, result_bytes) > stack_ + limits_.stack_bytes) {
+  // stack_top_ never passes the end (call_host), so the room left is a size.
+  if (std::max(arg_bytes, result_bytes) > static_cast<size_t>(stack_ + limits_.stack_bytes - fp)) {
     return Trap{
         TrapKind::CallStackExhausted, std::string(trap_message(TrapKind::CallStackExhausted)), {}};
   }
@@ -216,6 +257,7 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
   uint8_t* const stack_end = self->stack_ + self->limits_.stack_bytes;
+  Interruption& interruption = *self->interruption_;
   FunctionInst* callee = entry;
   uint8_t* callee_fp = fp;
   const uint8_t* return_pc = nullptr;
@@ -252,7 +294,10 @@ enter:
       trap_kind = TrapKind::HostError;
       goto trap;
     }
-    if (depth >= self->limits_.max_call_depth || callee_fp + target->frame_bytes > stack_end) {
+    // The frame bounds check, the only one: callee_fp lies inside the caller's checked frame (or
+    // at the host entry's checked top), so comparing sizes cannot overflow.
+    if (depth >= self->limits_.max_call_depth ||
+        target->frame_bytes > static_cast<size_t>(stack_end - callee_fp)) {
       TRAP(TrapKind::CallStackExhausted);
     }
     frames[depth++] = Frame{return_pc, callee_fp, target, callee};
@@ -456,6 +501,17 @@ L_ElemDropOp: inst->elems[U32(0)].clear(); NEXT(4);
 L_RefNullOp: wr<Ref>(S(0), nullptr); NEXT(4);
 L_RefIsNullOp: wr<u32>(S(0), rd<Ref>(S(1)) == nullptr); NEXT(8);
 L_RefFuncOp: wr<Ref>(S(0), inst->funcs[U32(1)]); NEXT(8);
+L_ConsumeFuel: {
+  const u64 cost = U32(0);
+  if (interruption.fuel < cost) TRAP(TrapKind::OutOfFuel);
+  interruption.fuel -= cost;
+  NEXT(4);
+}
+L_CheckEpoch:
+  if (interruption.epoch.load(std::memory_order_relaxed) >= interruption.epoch_deadline) {
+    TRAP(TrapKind::Interrupted);
+  }
+  NEXT(0);
 L_Unimplemented:
   trap_kind = TrapKind::HostError;
   trap_text = "instruction not supported by the interpreter yet";

@@ -1,6 +1,12 @@
 // The interpreter tier: an Executor that runs wasm functions from their translated code.
 // Wasm frames live on the interpreter's own stack (never the host's), so deep guest recursion
-// traps with "call stack exhausted" instead of overflowing the host stack.
+// traps with "call stack exhausted" instead of overflowing the host stack. The value stack and
+// the frame array are mmap'ed between PROT_NONE guard pages: a stray access just outside them
+// faults instead of reaching host data.
+//
+// Interruption: Store::set_executor attaches the interpreter to the store, and the dispatch loop
+// reads that store's Interruption (fuel, epoch) through one pointer, only in the ConsumeFuel /
+// CheckEpoch operations the compiler emits when InterpreterLimits asks for them.
 #pragma once
 #include <memory>
 #include <optional>
@@ -15,7 +21,7 @@
 namespace loom::interp {
 
 struct InterpreterLimits {
-  size_t stack_bytes = size_t{64} << 20;  // value stack for all frames
+  size_t stack_bytes = size_t{64} << 20;  // value stack for all frames (rounded up to pages)
   size_t max_call_depth = 100'000;        // wasm frames, host re-entry included
   // Compile fuel / epoch checks into function entries and loop headers; they read the store's
   // Interruption (Store::set_fuel, Interruption::epoch_deadline).
@@ -30,6 +36,12 @@ class Interpreter : public Executor {
 
   std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
                            std::span<Value> results) override;
+  void attach(Store& store) override { interruption_ = &store.interruption(); }
+
+  // The value stack and the frame array (empty when they could not be mapped); each lies between
+  // two guard pages.
+  std::span<uint8_t> value_stack() const;
+  std::span<uint8_t> frame_array() const;
 
   // Compiles `func` if it has not been yet (normally done lazily on first call).
   Result<const CompiledFunction*> compiled(FunctionInst& func);
@@ -46,10 +58,13 @@ class Interpreter : public Executor {
 
   Features features_;
   InterpreterLimits limits_;
+  Interruption unattached_;  // until attach(): no fuel, no deadline
+  Interruption* interruption_ = &unattached_;
   uint8_t* stack_ = nullptr;  // mmap'ed, committed lazily by the kernel
   Frame* frames_ = nullptr;   // max_call_depth activations, mmap'ed, committed as they are used
   size_t depth_ = 0;          // activations in use (all host entries together)
   std::vector<std::unique_ptr<CompiledFunction>> code_;
+  size_t frames_bytes_ = 0;       // of frames_ (max_call_depth frames, rounded up to pages)
   uint8_t* stack_top_ = nullptr;  // first free byte: where a host entry places its frame
 };
 

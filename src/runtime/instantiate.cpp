@@ -96,7 +96,9 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
     }
   }
 
-  Instance* inst = store.create_instance(module_ptr);
+  auto created_instance = store.create_instance(module_ptr);
+  if (!created_instance) return link_error(created_instance.error().message);
+  Instance* inst = *created_instance;
   inst->type_ids.reserve(module.types.size());
   for (const FuncType& type : module.types) inst->type_ids.push_back(store.intern_type(type));
 

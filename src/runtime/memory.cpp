@@ -57,8 +57,10 @@ int64_t MemoryInst::grow(uint64_t delta) {
   if (delta == 0) return static_cast<int64_t>(old_pages);
   const uint64_t new_bytes = (old_pages + delta) * kWasmPageSize;
   if (new_bytes > reserved_) return -1;
+  if (budget_ && !budget_->take(delta * kWasmPageSize)) return -1;
   if (mprotect(base_ + old_pages * kWasmPageSize, delta * kWasmPageSize, PROT_READ | PROT_WRITE) !=
       0) {
+    if (budget_) budget_->give_back(delta * kWasmPageSize);
     return -1;
   }
   pages_ = old_pages + delta;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "ir/types.hpp"
+#include "runtime/resource_budget.hpp"
 #include "util/result.hpp"
 
 namespace loom {
@@ -32,6 +33,8 @@ class MemoryInst {
   // Grows by `delta` pages; returns the old page count, or -1 when the maximum, the
   // implementation limit or the operating system refuses.
   int64_t grow(uint64_t delta);
+  // Charges later growth to `budget` (its store's linear-memory bytes); null charges nothing.
+  void set_budget(ResourceBudget* budget) { budget_ = budget; }
 
   // True when [address, address + length) is inside the memory.
   bool in_bounds(uint64_t address, uint64_t length) const {
@@ -51,6 +54,7 @@ class MemoryInst {
   size_t reserved_;  // bytes of address space reserved at base_
   bool guarded_;
   uint64_t pages_ = 0;
+  ResourceBudget* budget_ = nullptr;
 };
 
 }  // namespace loom

@@ -1,5 +1,9 @@
 #include "runtime/store.hpp"
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+
 #include "runtime/instance.hpp"
 
 namespace loom {
@@ -41,18 +45,61 @@ FunctionInst* Store::create_wasm_function(uint32_t type_id, Instance* instance, 
   return functions_.back().get();
 }
 
+namespace {
+
+// "resource limit exceeded: tables of the store (max-tables = 10000)": the name is the
+// `loom run` flag that sets the limit.
+Error store_limit_error(std::string_view what, std::string_view name, uint64_t limit) {
+  return Error{"resource limit exceeded: " + std::string(what) + " of the store (" +
+               std::string(name) + " = " + std::to_string(limit) + ")"};
+}
+Error memory_bytes_error(const StoreLimits& limits) {
+  return store_limit_error("linear memory bytes", "max-memory-size", limits.max_memory_bytes);
+}
+Error table_elements_error(const StoreLimits& limits) {
+  return store_limit_error("table elements", "max-table-elements", limits.max_table_elements);
+}
+
+// Bytes of `pages` wasm pages, saturating (a memory64 minimum can be close to 2^64 pages).
+uint64_t page_bytes(uint64_t pages) {
+  return pages > UINT64_MAX / kWasmPageSize ? UINT64_MAX : pages * kWasmPageSize;
+}
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+  return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+}  // namespace
+
+void Store::set_limits(const StoreLimits& limits) {
+  limits_ = limits;
+  memory_bytes_.limit = limits.max_memory_bytes;
+  table_elements_.limit = limits.max_table_elements;
+}
+
 Result<MemoryInst*> Store::create_memory(const MemoryType& type) {
+  if (memories_.size() >= limits_.max_memories) {
+    return store_limit_error("memories", "max-memories", limits_.max_memories);
+  }
+  const uint64_t bytes = page_bytes(type.limits.min);
+  if (!memory_bytes_.fits(bytes)) return memory_bytes_error(limits_);
   auto memory = MemoryInst::create(type);
   if (!memory) return memory.error();
+  memory_bytes_.take(bytes);
+  (*memory)->set_budget(&memory_bytes_);
   memories_.push_back(std::move(*memory));
   return memories_.back().get();
 }
 
 Result<TableInst*> Store::create_table(const TableType& type, Ref init) {
+  if (tables_.size() >= limits_.max_tables) {
+    return store_limit_error("tables", "max-tables", limits_.max_tables);
+  }
   if (type.limits.min > kMaxTableElements) {
     return Error{"table size exceeds implementation limit"};
   }
+  if (!table_elements_.take(type.limits.min)) return table_elements_error(limits_);
   tables_.push_back(std::make_unique<TableInst>(type, init));
+  tables_.back()->set_budget(&table_elements_);
   return tables_.back().get();
 }
 
@@ -61,7 +108,27 @@ GlobalInst* Store::create_global(const GlobalType& type, Value value) {
   return globals_.back().get();
 }
 
-Instance* Store::create_instance(std::shared_ptr<const Module> module) {
+Result<Instance*> Store::create_instance(std::shared_ptr<const Module> module) {
+  if (instances_.size() >= limits_.max_instances) {
+    return store_limit_error("instances", "max-instances", limits_.max_instances);
+  }
+  if (module->memories.size() >
+      limits_.max_memories - std::min<size_t>(memories_.size(), limits_.max_memories)) {
+    return store_limit_error("memories", "max-memories", limits_.max_memories);
+  }
+  if (module->tables.size() >
+      limits_.max_tables - std::min<size_t>(tables_.size(), limits_.max_tables)) {
+    return store_limit_error("tables", "max-tables", limits_.max_tables);
+  }
+  uint64_t memory_bytes = 0, table_elements = 0;
+  for (const MemoryType& memory : module->memories) {
+    memory_bytes = saturating_add(memory_bytes, page_bytes(memory.limits.min));
+  }
+  for (const Table& table : module->tables) {
+    table_elements = saturating_add(table_elements, table.type.limits.min);
+  }
+  if (!memory_bytes_.fits(memory_bytes)) return memory_bytes_error(limits_);
+  if (!table_elements_.fits(table_elements)) return table_elements_error(limits_);
   instances_.push_back(std::make_unique<Instance>(std::move(module)));
   return instances_.back().get();
 }

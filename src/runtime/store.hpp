@@ -12,6 +12,7 @@
 
 #include "ir/module.hpp"
 #include "runtime/memory.hpp"
+#include "runtime/resource_budget.hpp"
 #include "runtime/table.hpp"
 #include "runtime/trap.hpp"
 #include "runtime/value.hpp"
@@ -56,14 +57,21 @@ struct Extern {
 class Executor {
  public:
   virtual ~Executor() = default;
+  // Store::set_executor calls this: from then on the executor reads `store`'s Interruption (fuel,
+  // epoch deadline). An executor serves one store at a time.
+  virtual void attach(Store& store) { (void)store; }
   // Calls `func` with `args`; writes `results`. Returns a trap on failure.
   virtual std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
                                    std::span<Value> results) = 0;
 };
 
-// Resource limits of one store. A module that asks for more gets an error at instantiation and
-// memory.grow / table.grow return -1: a hostile module can never exhaust the host. The defaults
-// allow any single 32-bit memory; `loom run --max-memory-size/--max-table-elements` raise them.
+// Resource limits of one store, counted over all its objects (imports included, since they are
+// the store's too). A module that asks for more gets an error at instantiation naming the limit,
+// and memory.grow / table.grow return -1: a hostile module can never exhaust the host. The
+// defaults allow any single 32-bit memory (4 GiB, committed only as the guest touches it) and
+// any single table (limits.def table-elements: 80 MB of references); 1,000 memories reserve
+// 8 TiB of the 128 TiB of address space. `loom run --max-memory-size/--max-table-elements/
+// --max-instances/--max-memories/--max-tables` change them.
 struct StoreLimits {
   uint64_t max_memory_bytes = uint64_t{4} << 30;  // all linear memories of the store together
   uint64_t max_table_elements = 10'000'000;       // all tables of the store together
@@ -97,23 +105,34 @@ class Store {
   Result<MemoryInst*> create_memory(const MemoryType& type);
   Result<TableInst*> create_table(const TableType& type, Ref init);
   GlobalInst* create_global(const GlobalType& type, Value value);
-  Instance* create_instance(std::shared_ptr<const Module> module);
+  // Fails, before anything is allocated, when the module's own memories and tables (at their
+  // initial sizes) or one more instance would pass the store's limits.
+  Result<Instance*> create_instance(std::shared_ptr<const Module> module);
 
   const StoreLimits& limits() const { return limits_; }
-  void set_limits(const StoreLimits& limits) { limits_ = limits; }
+  void set_limits(const StoreLimits& limits);
+  // What the store's memories and tables hold now, counted against limits().
+  uint64_t memory_bytes() const { return memory_bytes_.used; }
+  uint64_t table_elements() const { return table_elements_.used; }
   Interruption& interruption() { return interruption_; }
   // Fuel for an executor that consumes it: the guest traps with "all fuel consumed" after about
   // `fuel` instructions.
   void set_fuel(uint64_t fuel) { interruption_.fuel = fuel; }
   uint64_t fuel_remaining() const { return interruption_.fuel; }
 
-  void set_executor(Executor* executor) { executor_ = executor; }
+  void set_executor(Executor* executor) {
+    executor_ = executor;
+    if (executor) executor->attach(*this);
+  }
   Executor* executor() const { return executor_; }
 
  private:
   struct FuncTypeHash {
     size_t operator()(const FuncType& t) const;
   };
+  // Declared before the objects that charge them, so they outlive those objects.
+  ResourceBudget memory_bytes_{0, StoreLimits{}.max_memory_bytes};
+  ResourceBudget table_elements_{0, StoreLimits{}.max_table_elements};
   std::vector<std::unique_ptr<FuncType>> types_;
   std::unordered_map<FuncType, uint32_t, FuncTypeHash> type_ids_;
   std::vector<std::unique_ptr<FunctionInst>> functions_;

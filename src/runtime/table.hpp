@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ir/types.hpp"
+#include "runtime/resource_budget.hpp"
 #include "runtime/value.hpp"
 
 namespace loom {
@@ -24,6 +25,8 @@ class TableInst {
   // Grows by `delta` elements set to `init`; returns the old size, or -1 past the maximum or the
   // implementation limit.
   int64_t grow(uint64_t delta, Ref init);
+  // Charges later growth to `budget` (its store's table elements); null charges nothing.
+  void set_budget(ResourceBudget* budget) { budget_ = budget; }
 
   bool in_bounds(uint64_t index, uint64_t length) const {
     return index <= size() && length <= size() - index;
@@ -32,6 +35,7 @@ class TableInst {
  private:
   TableType type_;
   std::vector<Ref> elements_;
+  ResourceBudget* budget_ = nullptr;
 };
 
 }  // namespace loom
