@@ -10,11 +10,6 @@ std::string zero_results(std::span<const Value>, std::span<Value> results) {
   return {};
 }
 
-// Saturating, so a hostile count cannot wrap the total around.
-uint64_t add_capped(uint64_t a, uint64_t b) {
-  return a + b < a ? UINT64_MAX : a + b;
-}
-
 }  // namespace
 
 Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
@@ -51,24 +46,6 @@ Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
     }
   }
   return externs;
-}
-
-InitialFootprint initial_footprint(const Module& module) {
-  InitialFootprint footprint;
-  for (const Import& import : module.imports) {
-    if (import.kind == ExternKind::Memory) {
-      footprint.memory_pages = add_capped(footprint.memory_pages, import.memory.limits.min);
-    } else if (import.kind == ExternKind::Table) {
-      footprint.table_elements = add_capped(footprint.table_elements, import.table.limits.min);
-    }
-  }
-  for (const MemoryType& memory : module.memories) {
-    footprint.memory_pages = add_capped(footprint.memory_pages, memory.limits.min);
-  }
-  for (const Table& table : module.tables) {
-    footprint.table_elements = add_capped(footprint.table_elements, table.type.limits.min);
-  }
-  return footprint;
 }
 
 }  // namespace loom::fuzz

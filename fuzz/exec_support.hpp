@@ -20,12 +20,4 @@ using HostProvider = std::function<HostCallback(const Import& import, const Func
 Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
                                          const HostProvider& provider = {});
 
-// Pages and elements a module asks for up front (its memories' and tables' minimums, imported or
-// defined), so a caller can refuse modules that would exceed its budget before allocating.
-struct InitialFootprint {
-  uint64_t memory_pages = 0;
-  uint64_t table_elements = 0;
-};
-InitialFootprint initial_footprint(const Module& module);
-
 }  // namespace loom::fuzz

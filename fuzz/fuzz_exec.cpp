@@ -5,6 +5,8 @@
 // are expected outcomes; a crash, sanitizer report, leak or hang is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -21,7 +23,8 @@ namespace {
 
 using namespace loom;  // NOLINT
 
-// Budgets: small enough that one input runs in milliseconds, large enough for loops to matter.
+// Budgets (the store's limits are what a hostile module meets): small enough that one input
+// runs in milliseconds, large enough for loops to matter.
 constexpr uint64_t kFuelPerCall = 200'000;
 constexpr uint64_t kMaxMemoryBytes = uint64_t{64} << 20;
 constexpr uint64_t kMaxTableElements = 100'000;
@@ -109,16 +112,28 @@ class ArgumentSource {
   uint64_t state_;
 };
 
+// How far inputs get, printed at exit when LOOM_FUZZ_STATS is set (to tune seeds and budgets).
+struct Stats {
+  uint64_t inputs = 0, valid = 0, instantiated = 0, calls = 0, traps = 0, out_of_fuel = 0;
+  ~Stats() {
+    if (!std::getenv("LOOM_FUZZ_STATS")) return;
+    std::fprintf(stderr,
+                 "fuzz_exec: %llu inputs, %llu valid, %llu instantiated, %llu calls, %llu traps "
+                 "(%llu out of fuel)\n",
+                 static_cast<unsigned long long>(inputs), static_cast<unsigned long long>(valid),
+                 static_cast<unsigned long long>(instantiated),
+                 static_cast<unsigned long long>(calls), static_cast<unsigned long long>(traps),
+                 static_cast<unsigned long long>(out_of_fuel));
+  }
+};
+Stats stats;
+
 void execute(std::span<const uint8_t> bytes) {
+  ++stats.inputs;
   const Features features;
   Result<Module> decoded = decode_module(bytes, features);
   if (!decoded || !validate_module(*decoded, features)) return;
-  // Until the store enforces its limits everywhere, refuse oversized modules here too.
-  const fuzz::InitialFootprint footprint = fuzz::initial_footprint(*decoded);
-  if (footprint.memory_pages > kMaxMemoryBytes / kWasmPageSize ||
-      footprint.table_elements > kMaxTableElements) {
-    return;
-  }
+  ++stats.valid;
   auto module = std::make_shared<const Module>(std::move(*decoded));
 
   Store store;
@@ -141,6 +156,7 @@ void execute(std::span<const uint8_t> bytes) {
   if (!imports) return;
   auto instance = instantiate(store, module, *imports);
   if (!instance) return;
+  ++stats.instantiated;
 
   ArgumentSource source(bytes);
   size_t calls = 0;
@@ -151,7 +167,11 @@ void execute(std::span<const uint8_t> bytes) {
     std::vector<Value> args, results(func.type->results.size());
     for (const ValType& param : func.type->params) args.push_back(source.next(param));
     store.set_fuel(kFuelPerCall);
-    (void)interpreter.call(func, args, results);
+    ++stats.calls;
+    if (auto trap = interpreter.call(func, args, results)) {
+      ++stats.traps;
+      stats.out_of_fuel += trap->kind == TrapKind::OutOfFuel;
+    }
   }
 }
 
