@@ -34,6 +34,12 @@ if [[ ! -f "$build/build.ninja" ]]; then
 fi
 locked ninja -C "$build" fuzz_decode_validate fuzz_wat fuzz_exec make_decode_seeds make_exec_seeds
 
+# Without llvm-symbolizer (package llvm-19) reports stay unsymbolized: say so once, not per frame.
+if ! command -v llvm-symbolizer >/dev/null && [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]]; then
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-symbolize=0}"
+  echo "note: no llvm-symbolizer, reports will show addresses only"
+fi
+
 work="$build/fuzz-work"
 artifacts="$work/artifacts-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$artifacts"
