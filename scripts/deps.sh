@@ -10,6 +10,7 @@ packages=(
   clang-19 libclang-rt-19-dev                  # libFuzzer + ASan/UBSan for fuzz targets
   lld-19 libclang-rt-19-dev-wasm32 wasi-libc   # WASI test programs (tests/wasi)
   nodejs                                       # reference engine for the WASI differential tests
+  binaryen                                     # wasm-opt -ttf: random modules for fuzz/differential.py
 )
 # NodeSource's nodejs bundles npm (Debian's npm package would conflict with it): add it only if
 # missing. tests/wasi/flite_test.sh installs its npm package with it.

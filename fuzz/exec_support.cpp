@@ -1,0 +1,51 @@
+#include "exec_support.hpp"
+
+#include <string>
+
+namespace loom::fuzz {
+namespace {
+
+std::string zero_results(std::span<const Value>, std::span<Value> results) {
+  for (Value& result : results) result = default_value();
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
+                                         const HostProvider& provider) {
+  std::vector<Extern> externs;
+  externs.reserve(module.imports.size());
+  for (const Import& import : module.imports) {
+    switch (import.kind) {
+      case ExternKind::Func: {
+        const FuncType& type = module.types[import.func_type];
+        HostCallback callback = provider ? provider(import, type) : HostCallback();
+        if (!callback) callback = zero_results;
+        externs.push_back({ExternKind::Func, store.create_host_function(type, callback)});
+        break;
+      }
+      case ExternKind::Table: {
+        auto table = store.create_table(import.table, nullptr);
+        if (!table) return table.error();
+        externs.push_back({ExternKind::Table, *table});
+        break;
+      }
+      case ExternKind::Memory: {
+        auto memory = store.create_memory(import.memory);
+        if (!memory) return memory.error();
+        externs.push_back({ExternKind::Memory, *memory});
+        break;
+      }
+      case ExternKind::Global:
+        externs.push_back(
+            {ExternKind::Global, store.create_global(import.global, default_value())});
+        break;
+      case ExternKind::Tag:
+        return Error{"cannot stub a tag import"};
+    }
+  }
+  return externs;
+}
+
+}  // namespace loom::fuzz
