@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 #include "binary/instr_reader.hpp"
@@ -273,6 +274,7 @@ class FuncValidator {
   uint64_t declared_local_count_ = 0;
   TypeStack vals_;
   std::vector<ControlFrame> ctrls_;
+  std::unordered_set<const ValType*> br_table_checked_;  // result lists a br_table has checked
 
   Error error_;
 };

@@ -10,6 +10,7 @@
 #include "binary/reader.hpp"
 #include "binary/section_id.hpp"
 #include "binary/type_reader.hpp"
+#include "ir/limits.hpp"
 #include "valid/func_validator.hpp"
 
 namespace loom {
@@ -129,9 +130,9 @@ class ModuleValidator {
       : m_(module), f_(features), locator_(module, features), consts_(module, features) {}
 
   Status run() {
-    if (!check_types() || !check_imports() || !check_functions() || !check_tables() ||
-        !check_memories() || !check_globals() || !check_bodies() || !check_elems() ||
-        !check_datas() || !check_start() || !check_exports()) {
+    if (!check_implementation_limits() || !check_types() || !check_imports() ||
+        !check_functions() || !check_tables() || !check_memories() || !check_globals() ||
+        !check_bodies() || !check_elems() || !check_datas() || !check_start() || !check_exports()) {
       return std::move(error_);
     }
     return ok_status();
@@ -157,6 +158,64 @@ class ModuleValidator {
   // Where an import (by position in Module::imports) or a defined entity is described.
   size_t import_offset(uint32_t position) const {
     return locator_.locate(kImportSection, position);
+  }
+
+  // Every count of limits.def that a Module shows. The decoder checked them already for a binary;
+  // a text module (or one built by hand) is checked here. Bodies are checked by FuncValidator.
+  bool check_implementation_limits() {
+    struct Count {
+      uint64_t value;
+      Limit limit;
+      uint8_t section;
+    };
+    const Count counts[] = {
+        {m_.bytes.size(), Limit::ModuleBytes, 0},
+        {m_.types.size(), Limit::Types, kTypeSection},
+        {m_.imports.size(), Limit::Imports, kImportSection},
+        {m_.num_funcs(), Limit::Functions, kFunctionSection},
+        {m_.num_tables(), Limit::Tables, kTableSection},
+        {m_.num_memories(), Limit::Memories, kMemorySection},
+        {m_.num_globals(), Limit::Globals, kGlobalSection},
+        {m_.imported_tags.size(), Limit::Tags, kImportSection},
+        {m_.exports.size(), Limit::Exports, kExportSection},
+        {m_.elems.size(), Limit::ElemSegments, kElementSection},
+        {m_.datas.size(), Limit::DataSegments, kDataSection},
+        {m_.data_count.value_or(0), Limit::DataSegments, kDataCountSection},
+    };
+    for (const Count& c : counts) {
+      if (c.value > limit_value(c.limit)) {
+        return fail_at(c.section, std::nullopt, limit_error(c.limit));
+      }
+    }
+    for (uint32_t i = 0; i < m_.types.size(); ++i) {
+      if (m_.types[i].params.size() > limit_value(Limit::FunctionParams)) {
+        return fail_at(kTypeSection, i, limit_error(Limit::FunctionParams));
+      }
+      if (m_.types[i].results.size() > limit_value(Limit::FunctionResults)) {
+        return fail_at(kTypeSection, i, limit_error(Limit::FunctionResults));
+      }
+    }
+    const uint64_t max_name = limit_value(Limit::NameBytes);
+    for (uint32_t i = 0; i < m_.imports.size(); ++i) {
+      if (m_.imports[i].module.size() > max_name || m_.imports[i].field.size() > max_name) {
+        return fail(import_offset(i), limit_error(Limit::NameBytes));
+      }
+    }
+    for (uint32_t i = 0; i < m_.exports.size(); ++i) {
+      if (m_.exports[i].name.size() > max_name) {
+        return fail_at(kExportSection, i, limit_error(Limit::NameBytes));
+      }
+    }
+    for (const CustomSection& custom : m_.customs) {
+      if (custom.name.size() > max_name)
+        return fail(custom.data.begin, limit_error(Limit::NameBytes));
+    }
+    for (uint32_t i = 0; i < m_.elems.size(); ++i) {
+      if (m_.elems[i].item_count() > limit_value(Limit::ElemSegmentItems)) {
+        return fail_at(kElementSection, i, limit_error(Limit::ElemSegmentItems));
+      }
+    }
+    return true;
   }
 
   bool valid_val_type(ValType t) const {
