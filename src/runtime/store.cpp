@@ -50,7 +50,7 @@ Result<MemoryInst*> Store::create_memory(const MemoryType& type) {
 
 Result<TableInst*> Store::create_table(const TableType& type, Ref init) {
   if (type.limits.min > kMaxTableElements) {
-    return Error{"table size exceeds implementation limit"};
+    return Error{limit_error(Limit::TableElements)};
   }
   tables_.push_back(std::make_unique<TableInst>(type, init));
   return tables_.back().get();

@@ -3,13 +3,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "ir/limits.hpp"
 #include "ir/types.hpp"
 #include "runtime/value.hpp"
 
 namespace loom {
 
 // Implementation limit on table length, so a guest cannot make the host allocate without bound.
-inline constexpr uint64_t kMaxTableElements = 10'000'000;
+inline constexpr uint64_t kMaxTableElements = limit_value(Limit::TableElements);
 
 class TableInst {
  public:

@@ -239,33 +239,43 @@ class ModuleValidator {
     return true;
   }
 
+  // Where a table or memory type is: entry `entry` of `section`. Located only on failure, since
+  // locating walks the section (doing it for every entry made 100,000 tables take a minute).
+  struct Where {
+    uint8_t section;
+    uint32_t entry;
+  };
+  bool fail_at(Where where, std::string message) {
+    return fail_at(where.section, where.entry, std::move(message));
+  }
+
   bool check_limits(const Limits& limits, uint64_t range, const std::string& range_message,
-                    size_t offset) {
+                    Where where) {
     if (limits.min > range || (limits.max && *limits.max > range)) {
-      return fail(offset, range_message);
+      return fail_at(where, range_message);
     }
     if (limits.max && limits.min > *limits.max) {
-      return fail(offset, "size minimum must not be greater than maximum");
+      return fail_at(where, "size minimum must not be greater than maximum");
     }
     return true;
   }
 
-  bool check_table_type(const TableType& type, size_t offset) {
-    if (!valid_val_type(type.elem)) return fail(offset, unknown_type(type.elem));
+  bool check_table_type(const TableType& type, Where where) {
+    if (!valid_val_type(type.elem)) return fail_at(where, unknown_type(type.elem));
     const uint64_t range = type.limits.is64 ? UINT64_MAX : kMaxTableSize32;
-    return check_limits(type.limits, range, "table size must be at most 2^32-1", offset);
+    return check_limits(type.limits, range, "table size must be at most 2^32-1", where);
   }
 
-  bool check_memory_type(const MemoryType& type, size_t offset) {
+  bool check_memory_type(const MemoryType& type, Where where) {
     const bool is64 = type.limits.is64;
     if (!check_limits(type.limits, is64 ? kMaxPages64 : kMaxPages32,
                       is64 ? "memory size must be at most 2^48 pages"
                            : "memory size must be at most 65536 pages (4GiB)",
-                      offset)) {
+                      where)) {
       return false;
     }
     if (type.limits.shared && !type.limits.max) {
-      return fail(offset, "shared memory must have maximum");
+      return fail_at(where, "shared memory must have maximum");
     }
     return true;
   }
@@ -281,10 +291,10 @@ class ModuleValidator {
           }
           break;
         case ExternKind::Table:
-          if (!check_table_type(imp.table, import_offset(i))) return false;
+          if (!check_table_type(imp.table, Where{kImportSection, i})) return false;
           break;
         case ExternKind::Memory:
-          if (!check_memory_type(imp.memory, import_offset(i))) return false;
+          if (!check_memory_type(imp.memory, Where{kImportSection, i})) return false;
           break;
         case ExternKind::Global:
           if (!valid_val_type(imp.global.type)) {
@@ -311,7 +321,7 @@ class ModuleValidator {
   bool check_tables() {
     for (uint32_t i = 0; i < m_.tables.size(); ++i) {
       const Table& table = m_.tables[i];
-      if (!check_table_type(table.type, locator_.locate(kTableSection, i))) return false;
+      if (!check_table_type(table.type, Where{kTableSection, i})) return false;
       if (table.has_init) {
         // Tables come before globals, so only imported globals are visible.
         if (!const_expr(table.init, table.type.elem, m_.num_imported_globals())) return false;
@@ -333,7 +343,7 @@ class ModuleValidator {
                      "multiple memories");
     }
     for (uint32_t i = 0; i < m_.memories.size(); ++i) {
-      if (!check_memory_type(m_.memories[i], locator_.locate(kMemorySection, i))) return false;
+      if (!check_memory_type(m_.memories[i], Where{kMemorySection, i})) return false;
     }
     return true;
   }
