@@ -315,7 +315,7 @@ void add_run_command(CLI::App& app) {
                    "Listen on HOST:PORT and hand the socket to the guest (after the preopens)")
       ->allow_extra_args(false);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
-  add_feature_flags(*command, options->features);
+  add_feature_flags(*command, options->features, FeatureUse::Execute);
   command->callback([options] {
     options->args = guest_arguments();
     set_exit_code(run_module(*options));
