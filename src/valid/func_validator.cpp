@@ -485,8 +485,12 @@ ValType FuncValidator::table_address_type(uint32_t table) const {
 
 // ---- Instructions ------------------------------------------------------------------------------
 
-bool FuncValidator::step(const Instr& instr, std::span<const uint32_t> br_targets,
-                         std::span<const ValType> select_types) {
+bool FuncValidator::fail_stack_height() {
+  return fail(limit_error(Limit::OperandStackHeight));
+}
+
+bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_targets,
+                               std::span<const ValType> select_types) {
   current_op_ = instr.op;
   current_offset_ = instr.offset;
   if (ctrls_.empty()) {
@@ -1084,6 +1088,7 @@ LOOM_THREADED_DISPATCH const uint8_t* FuncValidator::fast_run(const uint8_t* p,
 L_Grow : {  // then runs the same instruction again
   const size_t size = static_cast<size_t>(top - stack);
   const size_t height = static_cast<size_t>(base - stack);
+  if (size + needed > limit_value(Limit::OperandStackHeight)) goto L_Slow;  // step() fails it
   vals_.set_size(size);
   vals_.reserve(size + needed);
   stack = vals_.data();

@@ -280,6 +280,39 @@ TEST(Limits, BrTableTargets) {
   expect_refused(br_table(at(Limit::BrTableTargets) + 1), Limit::BrTableTargets);
 }
 
+TEST(Limits, OperandStackHeight) {
+  // Dead-code blocks of type [] -> [1000 x i32] push 1000 values for 4 bytes; constants top up.
+  auto height = [](uint32_t values) {
+    Bytes code;
+    for (uint32_t i = 0; i < values / 1000; ++i) {
+      code.raw({op::kBlock, 0x01, op::kUnreachable, op::kEnd});
+    }
+    for (uint32_t i = 0; i < values % 1000; ++i) code.raw({op::kI32Const, 0});
+    code.raw({op::kUnreachable, op::kEnd});
+    ModuleBuilder mb;
+    mb.section(kTypeSection, vec({func_type({}, {}), functype(0, 1000)}));
+    mb.section(kFunctionSection, vec_u32({0}));
+    mb.section(kCodeSection, vec({body({}, code)}));
+    return mb.bytes();
+  };
+  expect_accepted(height(at(Limit::OperandStackHeight)));
+  expect_refused(height(at(Limit::OperandStackHeight) + 1), Limit::OperandStackHeight);
+  expect_refused(height(at(Limit::OperandStackHeight) + 1000), Limit::OperandStackHeight);
+  // And through calls of a function with 1000 results (the validator's fast path).
+  auto calls = [](uint32_t count) {
+    Bytes code;
+    for (uint32_t i = 0; i < count; ++i) code.raw({op::kCall, 1});
+    code.raw({op::kUnreachable, op::kEnd});
+    ModuleBuilder mb;
+    mb.section(kTypeSection, vec({func_type({}, {}), functype(0, 1000)}));
+    mb.section(kFunctionSection, vec_u32({0, 1}));
+    mb.section(kCodeSection, vec({body({}, code), body({}, Bytes{op::kUnreachable, op::kEnd})}));
+    return mb.bytes();
+  };
+  expect_accepted(calls(at(Limit::OperandStackHeight) / 1000));
+  expect_refused(calls(at(Limit::OperandStackHeight) / 1000 + 1), Limit::OperandStackHeight);
+}
+
 TEST(Limits, NameBytes) {
   const std::string at_limit(at(Limit::NameBytes), 'n');
   const std::string past(at(Limit::NameBytes) + 1, 'n');
