@@ -2,6 +2,10 @@
 
 namespace loom {
 
+#define LOOM_FEATURE(Name, flag, on, interpreted) \
+  static_assert(!(on) || (interpreted), "a default feature must run in the interpreter: " flag);
+#include "ir/features.def"
+
 Features::Features() {
 #define LOOM_FEATURE(Name, flag, on, interpreted) set(Feature::Name, on);
 #include "ir/features.def"

@@ -37,8 +37,8 @@ check "print accepts it too" 0 'return_call 0' -- "$loom" print --enable-tail-ca
 check "run refuses a feature the interpreter lacks, naming it" 105 \
   '^--enable-tail-call: tail-call is not supported by the interpreter yet' \
   -- "$loom" run --enable-tail-call --invoke f "$work/return_call.wasm"
-check "wast refuses it too" 105 '^--enable-memory64: memory64 is not supported by the interpreter yet' \
-  -- "$loom" wast --enable-memory64 "$work/ok.wast"
+check "wast refuses it too" 105 '^--enable-exceptions: exceptions is not supported by the interpreter yet' \
+  -- "$loom" wast --enable-exceptions "$work/ok.wast"
 check "without the flag the module is malformed, before it runs" 1 'return_call.wasm' \
   -- "$loom" run --invoke f "$work/return_call.wasm"
 check "run --enable-all enables only what runs" 1 'return_call.wasm' \
