@@ -7,6 +7,7 @@
 #include "binary/reader.hpp"
 #include "binary/section_id.hpp"
 #include "binary/type_reader.hpp"
+#include "ir/limits.hpp"
 
 namespace loom {
 namespace {
@@ -18,7 +19,29 @@ int section_rank(uint8_t id) {
   return id < sizeof(kRanks) / sizeof(kRanks[0]) ? kRanks[id] : 0;
 }
 
-constexpr uint32_t kMaxLocals = UINT32_MAX;
+// Fails at `at` with the error naming `limit` when `count` exceeds it. `spec_wording` starts the
+// message where the spec testsuite expects its own words (binary.wast: "too many locals").
+bool check_limit(Reader& r, uint64_t count, Limit limit, size_t at,
+                 std::string_view spec_wording = {}) {
+  if (count <= limit_value(limit)) return true;
+  std::string message = spec_wording.empty() ? std::string() : std::string(spec_wording) + ": ";
+  return r.fail_at(at, message + limit_error(limit));
+}
+
+// Reads a vector count (checked against the bytes left first, as read_count does), then checks
+// it, plus `already` entries counted elsewhere (imports), against `limit`.
+bool read_limited_count(Reader& r, uint32_t& count, Limit limit, size_t min_element_size,
+                        uint64_t already = 0) {
+  const size_t at = r.offset();
+  return r.read_count(count, min_element_size) && check_limit(r, already + count, limit, at);
+}
+
+// A name (import, export, custom section) no longer than the name-bytes limit.
+bool read_limited_name(Reader& r, std::string& out) {
+  const size_t at = r.offset();
+  if (!r.read_name(out)) return false;
+  return check_limit(r, out.size(), Limit::NameBytes, at);
+}
 
 class Decoder {
  public:
@@ -148,7 +171,7 @@ bool Decoder::decode_section(uint8_t id, Reader& r) {
 
 bool Decoder::decode_types(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 3)) return false;
+  if (!read_limited_count(r, count, Limit::Types, 3)) return false;
   m_.types.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint8_t form;
@@ -157,7 +180,8 @@ bool Decoder::decode_types(Reader& r) {
     FuncType type;
     for (auto* list : {&type.params, &type.results}) {
       uint32_t n;
-      if (!r.read_count(n)) return false;
+      const Limit limit = list == &type.params ? Limit::FunctionParams : Limit::FunctionResults;
+      if (!read_limited_count(r, n, limit, 1)) return false;
       list->resize(n);
       for (ValType& t : *list) {
         if (!read_val_type(r, f_, t)) return false;
@@ -182,11 +206,12 @@ bool Decoder::read_extern_kind(Reader& r, ExternKind& out, const char* what) {
 
 bool Decoder::decode_imports(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 4)) return false;
+  if (!read_limited_count(r, count, Limit::Imports, 4)) return false;
   m_.imports.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     Import imp;
-    if (!r.read_name(imp.module) || !r.read_name(imp.field)) return false;
+    const size_t at = r.offset();
+    if (!read_limited_name(r, imp.module) || !read_limited_name(r, imp.field)) return false;
     if (!read_extern_kind(r, imp.kind, "import")) return false;
     bool ok = true;
     switch (imp.kind) {
@@ -211,6 +236,14 @@ bool Decoder::decode_imports(Reader& r) {
     }
     if (!ok) return false;
     m_.add_import(std::move(imp));
+    // Imports alone can exceed the smaller per-kind limits (memories).
+    if (!check_limit(r, m_.num_funcs(), Limit::Functions, at) ||
+        !check_limit(r, m_.num_tables(), Limit::Tables, at) ||
+        !check_limit(r, m_.num_memories(), Limit::Memories, at) ||
+        !check_limit(r, m_.num_globals(), Limit::Globals, at) ||
+        !check_limit(r, m_.imported_tags.size(), Limit::Tags, at)) {
+      return false;
+    }
   }
   return true;
 }
@@ -218,7 +251,7 @@ bool Decoder::decode_imports(Reader& r) {
 bool Decoder::decode_functions(Reader& r) {
   saw_function_section_ = true;
   uint32_t count;
-  if (!r.read_count(count)) return false;
+  if (!read_limited_count(r, count, Limit::Functions, 1, m_.num_imported_funcs())) return false;
   m_.functions.resize(count);
   for (uint32_t& type_index : m_.functions) {
     if (!r.read_u32(type_index)) return false;
@@ -228,7 +261,7 @@ bool Decoder::decode_functions(Reader& r) {
 
 bool Decoder::decode_tables(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 2)) return false;
+  if (!read_limited_count(r, count, Limit::Tables, 2, m_.num_imported_tables())) return false;
   m_.tables.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     Table table;
@@ -251,7 +284,7 @@ bool Decoder::decode_tables(Reader& r) {
 
 bool Decoder::decode_memories(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 2)) return false;
+  if (!read_limited_count(r, count, Limit::Memories, 2, m_.num_imported_memories())) return false;
   m_.memories.resize(count);
   for (MemoryType& memory : m_.memories) {
     if (!read_memory_type(r, f_, memory)) return false;
@@ -283,7 +316,7 @@ bool Decoder::read_const_expr(Reader& r, ConstExpr& out) {
 
 bool Decoder::decode_globals(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 3)) return false;
+  if (!read_limited_count(r, count, Limit::Globals, 3, m_.num_imported_globals())) return false;
   m_.globals.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     Global global;
@@ -295,11 +328,11 @@ bool Decoder::decode_globals(Reader& r) {
 
 bool Decoder::decode_exports(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 3)) return false;
+  if (!read_limited_count(r, count, Limit::Exports, 3)) return false;
   m_.exports.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     Export exp;
-    if (!r.read_name(exp.name) || !read_extern_kind(r, exp.kind, "export") ||
+    if (!read_limited_name(r, exp.name) || !read_extern_kind(r, exp.kind, "export") ||
         !r.read_u32(exp.index)) {
       return false;
     }
@@ -317,7 +350,7 @@ bool Decoder::decode_start(Reader& r) {
 
 bool Decoder::decode_elements(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 2)) return false;
+  if (!read_limited_count(r, count, Limit::ElemSegments, 2)) return false;
   m_.elems.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     ElemSegment seg;
@@ -345,7 +378,7 @@ bool Decoder::decode_elements(Reader& r) {
       }
     }
     uint32_t items;
-    if (!r.read_count(items)) return false;
+    if (!read_limited_count(r, items, Limit::ElemSegmentItems, 1)) return false;
     if (uses_exprs) {
       seg.exprs.resize(items);
       for (ConstExpr& expr : seg.exprs) {
@@ -364,7 +397,8 @@ bool Decoder::decode_elements(Reader& r) {
 
 bool Decoder::decode_data_count(Reader& r) {
   uint32_t count;
-  if (!r.read_u32(count)) return false;
+  const size_t at = r.offset();
+  if (!r.read_u32(count) || !check_limit(r, count, Limit::DataSegments, at)) return false;
   m_.data_count = count;
   return true;
 }
@@ -378,10 +412,13 @@ bool Decoder::decode_code(Reader& r) {
     return r.fail_at(code_section_offset_, "function and code section have inconsistent lengths");
   }
   m_.bodies.resize(count);
-  for (FunctionBody& body : m_.bodies) {
+  for (uint32_t index = 0; index < count; ++index) {
+    FunctionBody& body = m_.bodies[index];
     uint32_t size;
+    const size_t size_at = r.offset();
     if (!r.read_u32(size)) return false;
     if (size > r.remaining()) return r.fail("unexpected end of section or function");
+    if (!check_limit(r, size, Limit::FunctionBodyBytes, size_at)) return false;
     Reader b(r.data().subspan(r.pos(), size), r.offset());
     b.set_eof_message("unexpected end of section or function");
     r.skip(size);
@@ -393,11 +430,18 @@ bool Decoder::decode_code(Reader& r) {
     uint32_t groups;
     if (!b.read_count(groups, 2)) return forward_error();
     body.locals.resize(groups);
+    // The limit counts parameters too (when the type is known; validation rejects the rest).
+    const uint32_t type_index = m_.functions[index];
+    const uint64_t params =
+        type_index < m_.types.size() ? m_.types[type_index].params.size() : uint64_t{0};
     uint64_t total = 0;
     for (LocalDecl& decl : body.locals) {
+      const size_t count_at = b.offset();
       if (!b.read_u32(decl.count)) return forward_error();
       total += decl.count;
-      if (total > kMaxLocals) return r.fail_at(b.offset(), "too many locals");
+      if (!check_limit(r, params + total, Limit::FunctionLocals, count_at, "too many locals")) {
+        return false;
+      }
       if (!read_val_type(b, f_, decl.type)) return forward_error();
     }
     body.local_count = total;
@@ -409,7 +453,7 @@ bool Decoder::decode_code(Reader& r) {
 
 bool Decoder::decode_datas(Reader& r) {
   uint32_t count;
-  if (!r.read_count(count, 2)) return false;
+  if (!read_limited_count(r, count, Limit::DataSegments, 2)) return false;
   if (m_.data_count && count != *m_.data_count) {
     return r.fail_at(r.offset(), "data count and data section have inconsistent lengths");
   }
@@ -435,7 +479,7 @@ bool Decoder::decode_datas(Reader& r) {
 bool Decoder::decode_custom(Reader& r, uint8_t after_section) {
   CustomSection custom;
   custom.after_section = after_section;
-  if (!r.read_name(custom.name)) return false;
+  if (!read_limited_name(r, custom.name)) return false;
   custom.data = ByteRange{r.offset(), r.offset() + r.remaining()};
   r.skip(r.remaining());
   if (custom.name == "name") {
@@ -447,7 +491,23 @@ bool Decoder::decode_custom(Reader& r, uint8_t after_section) {
 
 }  // namespace
 
+namespace {
+
+Error module_too_large() {
+  Error error{limit_error(Limit::ModuleBytes), 0};
+  error.kind = ErrorKind::Malformed;
+  return error;
+}
+
+}  // namespace
+
+Result<Module> decode_module(std::span<const uint8_t> bytes, const Features& features) {
+  if (bytes.size() > limit_value(Limit::ModuleBytes)) return module_too_large();
+  return decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()), features);
+}
+
 Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features) {
+  if (bytes.size() > limit_value(Limit::ModuleBytes)) return module_too_large();
   Module module;
   module.bytes = std::move(bytes);
   Decoder decoder(module, features);

@@ -14,9 +14,7 @@
 namespace loom {
 
 Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features = Features());
-inline Result<Module> decode_module(std::span<const uint8_t> bytes,
-                                    const Features& features = Features()) {
-  return decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()), features);
-}
+// Copies the bytes (after checking the module-bytes limit, so an oversized input is not copied).
+Result<Module> decode_module(std::span<const uint8_t> bytes, const Features& features = Features());
 
 }  // namespace loom

@@ -13,8 +13,14 @@ void add_wast_command(CLI::App& app);
 void add_wat2wasm_command(CLI::App& app);
 void add_print_command(CLI::App& app);
 
-// --enable-<feature> / --disable-<feature> flags for every entry of features.def.
-void add_feature_flags(CLI::App& command, Features& features);
+// Whether a command executes modules (run, wast) or only decodes, validates and converts them.
+enum class FeatureUse { Translate, Execute };
+
+// --enable-<feature> / --disable-<feature> flags for every entry of features.def. For Execute,
+// enabling a feature the interpreter does not run is an error that names it, and --enable-all
+// enables only the interpreted ones (features.def).
+void add_feature_flags(CLI::App& command, Features& features,
+                       FeatureUse use = FeatureUse::Translate);
 
 // CLI11 cannot stop parsing at `loom run`'s FILE, so main() calls this first: it keeps the
 // arguments after FILE (or after `--` FILE) for the guest and returns the argc left to parse.

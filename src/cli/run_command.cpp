@@ -418,7 +418,7 @@ void add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   add_limit_options(*command, *options);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
-  add_feature_flags(*command, options->features);
+  add_feature_flags(*command, options->features, FeatureUse::Execute);
   command->callback([options] {
     options->args = guest_arguments();
     set_exit_code(run_module(*options));

@@ -33,7 +33,7 @@ void add_wast_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand("wast", "Run WAST scripts (spec testsuite format)");
   command->add_option("files", options->files, "Scripts (.wast)")->required();
   command->add_flag("-v,--verbose", options->run.verbose, "Print every failure");
-  add_feature_flags(*command, options->run.features);
+  add_feature_flags(*command, options->run.features, FeatureUse::Execute);
   command->callback([options] { set_exit_code(run_scripts(*options)); });
 }
 

@@ -1,11 +1,14 @@
 #include "interp/compiler.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "binary/instr_reader.hpp"
 #include "interp/handlers.hpp"
+#include "ir/limits.hpp"
 #include "runtime/trap.hpp"
 #include "valid/func_validator.hpp"
 
@@ -14,6 +17,24 @@ namespace {
 
 constexpr uint32_t kSlot = 8;
 constexpr uint32_t kNoAlias = UINT32_MAX;
+// Slots are u32 byte offsets: the frame limit keeps every one far below 2^32. Frame sizes are
+// computed in 64 bits and checked against it before a slot is handed out (locals) or after every
+// instruction (the operand stack, which one instruction grows by at most a few KiB).
+constexpr uint64_t kMaxFrameBytes = limit_value(Limit::FunctionFrameBytes);
+static_assert(kMaxFrameBytes < (uint64_t{1} << 31));
+// Code offsets are u32 too. Translation emits at most 64 bytes of code per body byte (a br_table
+// entry with its stub), so no body within the function-body-bytes limit comes near 2^31; the
+// check after every instruction is a backstop.
+constexpr size_t kMaxCodeBytes = size_t{1} << 31;
+static_assert(limit_value(Limit::FunctionBodyBytes) * 64 < kMaxCodeBytes);
+// From this many values on, a branch or return moves them with one CopyRange instead of a copy
+// each, so the code for a branch does not grow with its arity (up to function-results values).
+constexpr size_t kRangeCopyMin = 4;
+// At most this many operands on top of the stack may be deferred (aliases of locals, constants);
+// deeper ones are materialized between instructions. The loops over deferred operands (block
+// entries, local.set, branches) then cost O(1) each, however deep the stack: a million operands
+// and a million blocks or local.sets took quadratic time.
+constexpr size_t kMaxDeferred = 128;
 
 uint32_t width(ValType t) {
   return t.kind == ValKind::V128 ? 2 * kSlot : kSlot;
@@ -35,7 +56,7 @@ struct Operand {
 struct Label {
   Opcode op = Opcode::Block;
   size_t entry = 0;  // operand stack index of the first parameter
-  std::vector<ValType> params, results;
+  FrameSig sig;      // the validator's: params and results (see label_params / label_results)
   uint32_t loop_target = 0;
   std::vector<uint32_t> fixups;      // code positions of u32 targets that jump to the end
   uint32_t else_fixup = UINT32_MAX;  // `if`: the JumpUnless to patch at else/end
@@ -94,14 +115,15 @@ class Compiler {
 
   // ---- operand stack ----
   uint32_t next_slot() const { return slot_of_index(stack_.size()); }
-  // The canonical slot of operand stack index `index` (<= size).
+  // The canonical slot of operand stack index `index` (<= size). Below kMaxFrameBytes plus one
+  // instruction's pushes (run() stops at the first instruction past the limit), so it fits.
   uint32_t slot_of_index(size_t index) const {
     return index == 0 ? temps_base_ : stack_[index - 1].slot + width(stack_[index - 1].type);
   }
   uint32_t push(ValType t) {
     const uint32_t slot = next_slot();
     stack_.push_back(Operand{t, slot});
-    if (slot + width(t) > max_bytes_) max_bytes_ = slot + width(t);
+    max_bytes_ = std::max<uint64_t>(max_bytes_, uint64_t{slot} + width(t));
     return slot;
   }
   // Pops an operand whose value an instruction will read from a slot: a deferred constant is
@@ -114,7 +136,12 @@ class Compiler {
   Operand pop_deferred() {
     Operand o = stack_.back();
     stack_.pop_back();
+    canonical_ = std::min(canonical_, stack_.size());
     return o;
+  }
+  void truncate(size_t size) {
+    stack_.resize(size);
+    canonical_ = std::min(canonical_, size);
   }
   void materialize_const(Operand& o) {
     if (!o.is_const) return;
@@ -148,24 +175,56 @@ class Compiler {
     o.alias = kNoAlias;
   }
   void materialize_from(size_t index) {
-    for (size_t i = index; i < stack_.size(); ++i) materialize(stack_[i]);
+    for (size_t i = std::max(index, canonical_); i < stack_.size(); ++i) materialize(stack_[i]);
+    if (index <= canonical_) canonical_ = stack_.size();
   }
   void materialize_aliases_of(uint32_t local_slot) {
-    for (Operand& o : stack_) {
-      if (o.alias == local_slot) materialize(o);
+    for (size_t i = canonical_; i < stack_.size(); ++i) {
+      if (stack_[i].alias == local_slot) materialize(stack_[i]);
     }
+  }
+  // Between instructions: keeps at most kMaxDeferred deferred operands.
+  void bound_deferred() {
+    if (stack_.size() - canonical_ <= kMaxDeferred || dead()) return;
+    const size_t keep_from = stack_.size() - kMaxDeferred / 2;
+    for (size_t i = canonical_; i < keep_from; ++i) materialize(stack_[i]);
+    canonical_ = keep_from;
+    last_dst_ = UINT32_MAX;  // the next instruction must not retarget these copies
   }
 
   // ---- control ----
   Label& label(uint32_t depth) { return labels_[labels_.size() - 1 - depth]; }
+  // A label's types, from its signature (the span is valid while the label does not move).
+  std::span<const ValType> label_params(const Label& l) const {
+    return l.sig.kind == FrameSig::Kind::Index ? module_.types[l.sig.type_index].params
+                                               : std::span<const ValType>();
+  }
+  std::span<const ValType> label_results(const Label& l) const {
+    switch (l.sig.kind) {
+      case FrameSig::Kind::Empty:
+        return {};
+      case FrameSig::Kind::Value:
+        return std::span<const ValType>(&l.sig.value, 1);
+      case FrameSig::Kind::Index:
+      case FrameSig::Kind::Function:
+        return module_.types[l.sig.type_index].results;
+    }
+    return {};
+  }
+  // What a branch to the label carries.
+  std::span<const ValType> branch_types(const Label& l) const {
+    return l.op == Opcode::Loop ? label_params(l) : label_results(l);
+  }
   bool dead() const { return labels_.back().dead; }
   void mark_dead() {
     Label& l = labels_.back();
     l.dead = true;
-    stack_.resize(l.entry);
+    truncate(l.entry);
   }
   // Copies the top `types.size()` operands to the label's slots and jumps there.
   void emit_branch_copies(const Label& target, std::span<const ValType> types);
+  // Copies the top `n` operands to the slots from `dst` on.
+  void emit_copies_to(uint32_t dst, size_t n);
   void emit_jump_to(Label& target);
   void emit_conditional_jump(const Operand& cond, bool when_true);
   void begin_block(Opcode op);
@@ -192,11 +251,12 @@ class Compiler {
   FuncValidator validator_;
   CompiledFunction out_;
   std::vector<Operand> stack_;
+  size_t canonical_ = 0;  // stack_[0, canonical_) are neither aliases nor deferred constants
   std::vector<Label> labels_;
   std::vector<uint32_t> local_slots_;
   std::vector<ValType> local_types_;
   uint32_t temps_base_ = 0;
-  uint32_t max_bytes_ = 0;
+  uint64_t max_bytes_ = 0;          // end of the highest slot used so far
   uint32_t last_dst_ = UINT32_MAX;  // code position of the last result operand, if retargetable
   uint32_t last_dst_slot_ = 0;      // ...and the slot it names
   uint32_t last_op_start_ = 0;      // code position and op of the last emitted instruction
@@ -223,11 +283,25 @@ void Compiler::emit_interruption_checks() {
 }
 
 void Compiler::emit_branch_copies(const Label& target, std::span<const ValType> types) {
-  const size_t n = types.size();
-  const size_t from = stack_.size() - n;
   // The label's slots start where its entry index's slot is; entries below it are unchanged
-  // since the label was opened. dst <= src, so copying upwards never overwrites a source.
-  uint32_t dst = slot_of_index(target.entry);
+  // since the label was opened.
+  emit_copies_to(slot_of_index(target.entry), types.size());
+}
+
+void Compiler::emit_copies_to(uint32_t dst, size_t n) {
+  const size_t from = stack_.size() - n;
+  if (n >= kRangeCopyMin) {
+    // Many values: put them in their canonical (contiguous) slots, then move them at once.
+    materialize_from(from);
+    const uint32_t src = slot_of_index(from);
+    if (dst == src) return;
+    emit_op(IOp::CopyRange);
+    emit_u32(dst);
+    emit_u32(src);
+    emit_u32(next_slot() - src);
+    return;
+  }
+  // dst <= src, so copying upwards never overwrites a source.
   for (size_t i = 0; i < n; ++i) {
     const Operand& o = stack_[from + i];
     copy_operand(dst, o);
@@ -365,10 +439,7 @@ void Compiler::begin_block(Opcode op) {
   const ControlFrame& frame = validator_.control(0);
   Label l;
   l.op = op;
-  const auto params = validator_.frame_params(frame);
-  const auto results = validator_.frame_results(frame);
-  l.params.assign(params.begin(), params.end());
-  l.results.assign(results.begin(), results.end());
+  l.sig = frame.sig;
   if (labels_.back().dead) {
     l.dead = l.entered_dead = true;
     l.entry = stack_.size();
@@ -377,7 +448,7 @@ void Compiler::begin_block(Opcode op) {
   }
   // Everything below becomes canonical: code inside the block may change any local.
   materialize_from(0);
-  l.entry = stack_.size() - l.params.size();
+  l.entry = stack_.size() - label_params(l).size();
   if (op == Opcode::Loop) {
     l.loop_target = here();
     last_dst_ = UINT32_MAX;  // a join point: code can arrive here from a branch
@@ -401,8 +472,8 @@ void Compiler::end_block() {
   if (l.else_fixup != UINT32_MAX) patch_u32(l.else_fixup, end);
   const bool joined = !l.fixups.empty() || l.else_fixup != UINT32_MAX;
   if (joined) last_dst_ = UINT32_MAX;
-  stack_.resize(l.entry);
-  for (ValType t : l.results) push(t);
+  truncate(l.entry);
+  for (ValType t : label_results(l)) push(t);
   if (labels_.empty() && (!l.dead || joined)) emit_return();  // the function's own end
 }
 
@@ -497,7 +568,7 @@ void Compiler::set_local(uint32_t local, bool tee) {
     return;
   }
   bool other_aliases = false;
-  for (const Operand& o : stack_) other_aliases |= o.alias == slot;
+  for (size_t i = canonical_; i < stack_.size(); ++i) other_aliases |= stack_[i].alias == slot;
   // Retarget: the instruction that produced `value` writes the local directly.
   if (value.alias == kNoAlias && last_dst_ != UINT32_MAX && !other_aliases &&
       value.slot == last_dst_slot_) {
@@ -514,14 +585,7 @@ void Compiler::set_local(uint32_t local, bool tee) {
 }
 
 void Compiler::emit_return() {
-  const size_t n = func_type_->results.size();
-  const size_t from = stack_.size() - n;
-  uint32_t dst = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const Operand& o = stack_[from + i];
-    copy_operand(dst, o);
-    dst += width(o.type);
-  }
+  emit_copies_to(0, func_type_->results.size());
   emit_op(IOp::ReturnOp);
 }
 
@@ -529,7 +593,7 @@ void Compiler::emit_call(IOp op, const FuncType& type, const Instr& instr, uint3
   const size_t n = type.params.size();
   materialize_from(stack_.size() - n);
   const uint32_t arg_base = n ? stack_[stack_.size() - n].slot : next_slot();
-  stack_.resize(stack_.size() - n);
+  truncate(stack_.size() - n);
   emit_op(op);
   if (op == IOp::CallWasm) {
     emit_u32(instr.index);
@@ -679,8 +743,8 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       l.else_fixup = UINT32_MAX;
       l.dead = false;
       last_dst_ = UINT32_MAX;
-      stack_.resize(l.entry);
-      for (ValType t : l.params) push(t);
+      truncate(l.entry);
+      for (ValType t : label_params(l)) push(t);
       return true;
     }
     case Opcode::End:
@@ -725,7 +789,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       return true;
     case Opcode::Br: {
       Label& target = label(instr.index);
-      emit_branch_copies(target, target.op == Opcode::Loop ? target.params : target.results);
+      emit_branch_copies(target, branch_types(target));
       emit_op(IOp::Jump);
       emit_jump_to(target);
       mark_dead();
@@ -734,7 +798,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
     case Opcode::BrIf: {
       const Operand cond = pop();
       Label& target = label(instr.index);
-      const auto& types = target.op == Opcode::Loop ? target.params : target.results;
+      const auto types = branch_types(target);
       materialize_from(stack_.size() - types.size());
       const bool in_place = stack_.size() - types.size() == target.entry;
       if (in_place) {
@@ -759,8 +823,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
         // Every target carries the same number of values; in-place targets read them from
         // their canonical slots, so they must not stay aliases of locals.
         const Label& fallback = label(instr.index);
-        const size_t arity =
-            (fallback.op == Opcode::Loop ? fallback.params : fallback.results).size();
+        const size_t arity = branch_types(fallback).size();
         materialize_from(stack_.size() - arity);
       }
       emit_op(IOp::JumpTable);
@@ -771,7 +834,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       // Each entry jumps to a stub that moves the carried values, then to the label.
       for (uint32_t i = 0; i <= count; ++i) {
         Label& target = label(i < count ? targets[i] : instr.index);
-        const auto& types = target.op == Opcode::Loop ? target.params : target.results;
+        const auto types = branch_types(target);
         const bool in_place = stack_.size() - types.size() == target.entry;
         if (in_place) {
           // Jump straight to the label: record the table entry itself as the fixup.
@@ -897,8 +960,21 @@ Result<CompiledFunction> Compiler::run(uint32_t func_index) {
   const FunctionBody& body = module_.bodies[defined];
   func_type_ = &module_.func_type(func_index);
   if (!validator_.begin_function(func_index, body)) return validator_.take_error();
+  auto frame_too_large = [&](size_t offset) {
+    Error error{limit_error(Limit::FunctionFrameBytes), offset};
+    error.func = func_index;
+    return error;
+  };
 
-  // Frame layout: params, declared locals, then temporaries.
+  // Frame layout: params, declared locals, then temporaries. The locals' size is known before
+  // any slot is handed out (a function may declare 2^32-1 locals; a local's slot must not wrap).
+  uint64_t locals_bytes = 0;
+  for (ValType t : func_type_->params) locals_bytes += width(t);
+  for (const LocalDecl& decl : body.locals) locals_bytes += uint64_t{decl.count} * width(decl.type);
+  if (locals_bytes + 2 * kSlot > kMaxFrameBytes) return frame_too_large(body.offset);
+  const size_t local_count = func_type_->params.size() + body.local_count;
+  local_slots_.reserve(local_count);
+  local_types_.reserve(local_count);
   uint32_t slot = 0;
   for (ValType t : func_type_->params) {
     local_slots_.push_back(slot);
@@ -914,9 +990,11 @@ Result<CompiledFunction> Compiler::run(uint32_t func_index) {
     }
   }
   out_.locals_end = slot;
-  temps_base_ = max_bytes_ = slot;
+  temps_base_ = slot;
+  max_bytes_ = slot;
   labels_.push_back(Label{});
-  labels_.back().results.assign(func_type_->results.begin(), func_type_->results.end());
+  labels_.back().sig.kind = FrameSig::Kind::Function;
+  labels_.back().sig.type_index = module_.func_type_index(func_index);
   emit_interruption_checks();  // a trap there is located at the body's start
   if (here() != 0) out_.source_map.push_back({0, static_cast<uint32_t>(body.code.begin)});
 
@@ -927,10 +1005,15 @@ Result<CompiledFunction> Compiler::run(uint32_t func_index) {
     if (!validator_.step(instr, in)) return validator_.take_error();
     out_.source_map.push_back({here(), static_cast<uint32_t>(instr.offset)});
     if (!translate(instr, in)) return error_;
+    bound_deferred();
+    // Room for the largest results a call may write beyond the last temporary.
+    if (max_bytes_ + 2 * kSlot > kMaxFrameBytes) return frame_too_large(instr.offset);
+    if (out_.code.size() > kMaxCodeBytes) {
+      return Error{"function too large for the interpreter", instr.offset, func_index};
+    }
   }
   if (!validator_.finish(in.offset())) return validator_.take_error();
-  // Room for the largest results a call may write beyond the last temporary.
-  out_.frame_bytes = max_bytes_ + 2 * kSlot;
+  out_.frame_bytes = static_cast<uint32_t>(max_bytes_ + 2 * kSlot);
   return std::move(out_);
 }
 

@@ -374,6 +374,7 @@ enter:
   // ---- internal operations (iops.def) ----
 L_Copy64: wr<u64>(S(0), rd<u64>(S(1))); NEXT(8);
 L_Copy128: std::memmove(S(0), S(1), 16); NEXT(8);
+L_CopyRange: std::memmove(S(0), S(1), U32(2)); NEXT(12);
 L_Const64: wr<u64>(S(0), rd<u64>(pc + 12)); NEXT(12);
 L_Const128: std::memcpy(S(0), pc + 12, 16); NEXT(20);
 L_Jump: pc = code->code.data() + U32(0); DISPATCH();

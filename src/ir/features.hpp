@@ -7,7 +7,7 @@
 namespace loom {
 
 enum class Feature : uint8_t {
-#define LOOM_FEATURE(Name, flag, on) Name,
+#define LOOM_FEATURE(Name, flag, on, interpreted) Name,
 #include "ir/features.def"
   Count_
 };
@@ -17,6 +17,8 @@ class Features {
   // The default set: WebAssembly 2.0.
   Features();
   static Features all();
+  // Every feature the interpreter runs (features.def): what --enable-all means for execution.
+  static Features interpreted();
   // Exactly WebAssembly 2.0: every 3.0 feature off (for tests of 2.0 rules).
   static Features wasm20();
   bool has(Feature f) const { return (bits_ >> static_cast<unsigned>(f)) & 1u; }
@@ -32,6 +34,8 @@ class Features {
 };
 
 std::string_view feature_flag(Feature f);
+// Whether the interpreter runs the feature (the `interpreted` column of features.def).
+bool feature_interpreted(Feature f);
 std::optional<Feature> feature_from_flag(std::string_view flag);
 
 }  // namespace loom

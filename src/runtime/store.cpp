@@ -95,7 +95,7 @@ Result<TableInst*> Store::create_table(const TableType& type, Ref init) {
     return store_limit_error("tables", "max-tables", limits_.max_tables);
   }
   if (type.limits.min > kMaxTableElements) {
-    return Error{"table size exceeds implementation limit"};
+    return Error{limit_error(Limit::TableElements)};
   }
   if (!table_elements_.take(type.limits.min)) return table_elements_error(limits_);
   tables_.push_back(std::make_unique<TableInst>(type, init));

@@ -6,7 +6,12 @@
 #include <iterator>
 #include <string>
 
+#include "ir/limits.hpp"
+
 namespace loom {
+namespace {
+constexpr size_t kMaxNesting = limit_value(Limit::ControlNesting);
+}  // namespace
 
 bool val_type_matches(ValType actual, ValType expected) {
   if (is_unknown(actual) || is_unknown(expected)) return true;
@@ -270,6 +275,13 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
     total += decl.count;
     local_ends_.push_back(total);
   }
+  // The decoder checked these for a binary module; a text one is checked here.
+  if (params_.size() + total > limit_value(Limit::FunctionLocals)) {
+    return fail("too many locals: " + limit_error(Limit::FunctionLocals));
+  }
+  if (body.code.size() > limit_value(Limit::FunctionBodyBytes)) {
+    return fail(limit_error(Limit::FunctionBodyBytes));
+  }
   declared_local_count_ = total;
   // A flat list of local types makes local.get one load; build it only when it is not much longer
   // than the body, so that huge local declarations keep validation linear in the input size.
@@ -473,8 +485,12 @@ ValType FuncValidator::table_address_type(uint32_t table) const {
 
 // ---- Instructions ------------------------------------------------------------------------------
 
-bool FuncValidator::step(const Instr& instr, std::span<const uint32_t> br_targets,
-                         std::span<const ValType> select_types) {
+bool FuncValidator::fail_stack_height() {
+  return fail(limit_error(Limit::OperandStackHeight));
+}
+
+bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_targets,
+                               std::span<const ValType> select_types) {
   current_op_ = instr.op;
   current_offset_ = instr.offset;
   if (ctrls_.empty()) {
@@ -621,6 +637,8 @@ bool FuncValidator::step_control(const Instr& instr, std::span<const uint32_t> b
     case Opcode::Block:
     case Opcode::Loop:
     case Opcode::If: {
+      // The function's own frame is not a nesting level.
+      if (ctrls_.size() > kMaxNesting) return fail(limit_error(Limit::ControlNesting));
       FrameSig sig;
       if (!read_frame_sig(instr.block, sig)) return false;
       if (instr.op == Opcode::If && !pop_expect(ValKind::I32)) return false;
@@ -671,9 +689,15 @@ bool FuncValidator::step_control(const Instr& instr, std::span<const uint32_t> b
     }
 
     case Opcode::BrTable: {
+      if (br_targets.size() > limit_value(Limit::BrTableTargets)) {
+        return fail(limit_error(Limit::BrTableTargets));
+      }
       if (!pop_expect(ValKind::I32)) return false;
       if (instr.index >= ctrls_.size()) return fail("unknown label");
       const std::span<const ValType> default_types = label_types(control(instr.index));
+      // Labels of one block type share its result list, and the stack does not change in this
+      // loop: each list is checked once, so a million targets cost no more than one with it.
+      br_table_checked_.clear();
       for (uint32_t target : br_targets) {
         if (target >= ctrls_.size()) return fail("unknown label");
         const std::span<const ValType> types = label_types(control(target));
@@ -682,6 +706,7 @@ bool FuncValidator::step_control(const Instr& instr, std::span<const uint32_t> b
                       std::to_string(types.size()) + " and " +
                       std::to_string(default_types.size()) + ")");
         }
+        if (types.size() > 1 && !br_table_checked_.insert(types.data()).second) continue;
         if (!check_top(types)) return false;
       }
       if (!pop_all(default_types)) return false;
@@ -1063,6 +1088,7 @@ LOOM_THREADED_DISPATCH const uint8_t* FuncValidator::fast_run(const uint8_t* p,
 L_Grow : {  // then runs the same instruction again
   const size_t size = static_cast<size_t>(top - stack);
   const size_t height = static_cast<size_t>(base - stack);
+  if (size + needed > limit_value(Limit::OperandStackHeight)) goto L_Slow;  // step() fails it
   vals_.set_size(size);
   vals_.reserve(size + needed);
   stack = vals_.data();
@@ -1121,19 +1147,19 @@ L_Generic : {
   // by L_PushFrame.
 L_Block:
   block_kind = kBlockKinds[p[1]];
-  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  if (block_kind == kNoBlockKind || end - p < 2 || ctrls_.size() > kMaxNesting) goto L_Slow;
   block_op = Opcode::Block;
   goto L_PushFrame;
 
 L_Loop:
   block_kind = kBlockKinds[p[1]];
-  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  if (block_kind == kNoBlockKind || end - p < 2 || ctrls_.size() > kMaxNesting) goto L_Slow;
   block_op = Opcode::Loop;
   goto L_PushFrame;
 
 L_If:
   block_kind = kBlockKinds[p[1]];
-  if (block_kind == kNoBlockKind || end - p < 2) goto L_Slow;
+  if (block_kind == kNoBlockKind || end - p < 2 || ctrls_.size() > kMaxNesting) goto L_Slow;
   if (top == base || top[-1].kind != ValKind::I32) goto L_Slow;
   --top;
   block_op = Opcode::If;

@@ -21,10 +21,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 #include "binary/instr_reader.hpp"
 #include "ir/features.hpp"
+#include "ir/limits.hpp"
 #include "ir/module.hpp"
 #include "ir/opcode.hpp"
 #include "util/result.hpp"
@@ -84,15 +86,19 @@ class TypeStack {
     reserve(n);
     size_ = n;
   }
-  // Capacity for at least `n` values (growing geometrically); size() is unchanged.
+  // Capacity for at least `n` values (growing geometrically, but not past the height limit, so
+  // the fast path, which fills the capacity unchecked, stops there); size() is unchanged.
   void reserve(size_t n) {
-    if (n > capacity()) slots_.resize(kGuardSlots + std::max<size_t>({n, 2 * capacity(), 64}));
+    if (n <= capacity()) return;
+    const size_t grown = std::min(2 * capacity(), kMaxHeight);
+    slots_.resize(kGuardSlots + std::max<size_t>({n, grown, 64}));
   }
   // For the fast path, which tracks the size in a local and stores it back.
   void set_size(size_t n) { size_ = n; }
 
  private:
   static constexpr size_t kGuardSlots = 2;
+  static constexpr size_t kMaxHeight = limit_value(Limit::OperandStackHeight);
   std::vector<ValType> slots_ = std::vector<ValType>(kGuardSlots);
   size_t size_ = 0;
 };
@@ -112,7 +118,10 @@ class FuncValidator {
     return step(instr, reader.br_table_targets(), reader.select_types());
   }
   bool step(const Instr& instr, std::span<const uint32_t> br_targets,
-            std::span<const ValType> select_types);
+            std::span<const ValType> select_types) {
+    if (!step_instr(instr, br_targets, select_types)) return false;
+    return vals_.size() <= limit_value(Limit::OperandStackHeight) || fail_stack_height();
+  }
 
   // Call after the last instruction: the function's final `end` must have been seen.
   // `end_offset` is the offset just past the body, for the error.
@@ -144,6 +153,9 @@ class FuncValidator {
   ValType local_type(uint32_t index) const;
 
  private:
+  bool step_instr(const Instr& instr, std::span<const uint32_t> br_targets,
+                  std::span<const ValType> select_types);
+  bool fail_stack_height();
   std::span<const ValType> sig_params(const FrameSig& sig) const;
   std::span<const ValType> sig_results(const FrameSig& sig) const;
 
@@ -273,6 +285,7 @@ class FuncValidator {
   uint64_t declared_local_count_ = 0;
   TypeStack vals_;
   std::vector<ControlFrame> ctrls_;
+  std::unordered_set<const ValType*> br_table_checked_;  // result lists a br_table has checked
 
   Error error_;
 };

@@ -10,6 +10,7 @@
 #include "binary/reader.hpp"
 #include "binary/section_id.hpp"
 #include "binary/type_reader.hpp"
+#include "ir/limits.hpp"
 #include "valid/func_validator.hpp"
 
 namespace loom {
@@ -129,9 +130,9 @@ class ModuleValidator {
       : m_(module), f_(features), locator_(module, features), consts_(module, features) {}
 
   Status run() {
-    if (!check_types() || !check_imports() || !check_functions() || !check_tables() ||
-        !check_memories() || !check_globals() || !check_bodies() || !check_elems() ||
-        !check_datas() || !check_start() || !check_exports()) {
+    if (!check_implementation_limits() || !check_types() || !check_imports() ||
+        !check_functions() || !check_tables() || !check_memories() || !check_globals() ||
+        !check_bodies() || !check_elems() || !check_datas() || !check_start() || !check_exports()) {
       return std::move(error_);
     }
     return ok_status();
@@ -159,6 +160,64 @@ class ModuleValidator {
     return locator_.locate(kImportSection, position);
   }
 
+  // Every count of limits.def that a Module shows. The decoder checked them already for a binary;
+  // a text module (or one built by hand) is checked here. Bodies are checked by FuncValidator.
+  bool check_implementation_limits() {
+    struct Count {
+      uint64_t value;
+      Limit limit;
+      uint8_t section;
+    };
+    const Count counts[] = {
+        {m_.bytes.size(), Limit::ModuleBytes, 0},
+        {m_.types.size(), Limit::Types, kTypeSection},
+        {m_.imports.size(), Limit::Imports, kImportSection},
+        {m_.num_funcs(), Limit::Functions, kFunctionSection},
+        {m_.num_tables(), Limit::Tables, kTableSection},
+        {m_.num_memories(), Limit::Memories, kMemorySection},
+        {m_.num_globals(), Limit::Globals, kGlobalSection},
+        {m_.imported_tags.size(), Limit::Tags, kImportSection},
+        {m_.exports.size(), Limit::Exports, kExportSection},
+        {m_.elems.size(), Limit::ElemSegments, kElementSection},
+        {m_.datas.size(), Limit::DataSegments, kDataSection},
+        {m_.data_count.value_or(0), Limit::DataSegments, kDataCountSection},
+    };
+    for (const Count& c : counts) {
+      if (c.value > limit_value(c.limit)) {
+        return fail_at(c.section, std::nullopt, limit_error(c.limit));
+      }
+    }
+    for (uint32_t i = 0; i < m_.types.size(); ++i) {
+      if (m_.types[i].params.size() > limit_value(Limit::FunctionParams)) {
+        return fail_at(kTypeSection, i, limit_error(Limit::FunctionParams));
+      }
+      if (m_.types[i].results.size() > limit_value(Limit::FunctionResults)) {
+        return fail_at(kTypeSection, i, limit_error(Limit::FunctionResults));
+      }
+    }
+    const uint64_t max_name = limit_value(Limit::NameBytes);
+    for (uint32_t i = 0; i < m_.imports.size(); ++i) {
+      if (m_.imports[i].module.size() > max_name || m_.imports[i].field.size() > max_name) {
+        return fail(import_offset(i), limit_error(Limit::NameBytes));
+      }
+    }
+    for (uint32_t i = 0; i < m_.exports.size(); ++i) {
+      if (m_.exports[i].name.size() > max_name) {
+        return fail_at(kExportSection, i, limit_error(Limit::NameBytes));
+      }
+    }
+    for (const CustomSection& custom : m_.customs) {
+      if (custom.name.size() > max_name)
+        return fail(custom.data.begin, limit_error(Limit::NameBytes));
+    }
+    for (uint32_t i = 0; i < m_.elems.size(); ++i) {
+      if (m_.elems[i].item_count() > limit_value(Limit::ElemSegmentItems)) {
+        return fail_at(kElementSection, i, limit_error(Limit::ElemSegmentItems));
+      }
+    }
+    return true;
+  }
+
   bool valid_val_type(ValType t) const {
     return !t.is_ref() || !t.heap.is_index() || t.heap.value < m_.types.size();
   }
@@ -180,33 +239,43 @@ class ModuleValidator {
     return true;
   }
 
+  // Where a table or memory type is: entry `entry` of `section`. Located only on failure, since
+  // locating walks the section (doing it for every entry made 100,000 tables take a minute).
+  struct Where {
+    uint8_t section;
+    uint32_t entry;
+  };
+  bool fail_at(Where where, std::string message) {
+    return fail_at(where.section, where.entry, std::move(message));
+  }
+
   bool check_limits(const Limits& limits, uint64_t range, const std::string& range_message,
-                    size_t offset) {
+                    Where where) {
     if (limits.min > range || (limits.max && *limits.max > range)) {
-      return fail(offset, range_message);
+      return fail_at(where, range_message);
     }
     if (limits.max && limits.min > *limits.max) {
-      return fail(offset, "size minimum must not be greater than maximum");
+      return fail_at(where, "size minimum must not be greater than maximum");
     }
     return true;
   }
 
-  bool check_table_type(const TableType& type, size_t offset) {
-    if (!valid_val_type(type.elem)) return fail(offset, unknown_type(type.elem));
+  bool check_table_type(const TableType& type, Where where) {
+    if (!valid_val_type(type.elem)) return fail_at(where, unknown_type(type.elem));
     const uint64_t range = type.limits.is64 ? UINT64_MAX : kMaxTableSize32;
-    return check_limits(type.limits, range, "table size must be at most 2^32-1", offset);
+    return check_limits(type.limits, range, "table size must be at most 2^32-1", where);
   }
 
-  bool check_memory_type(const MemoryType& type, size_t offset) {
+  bool check_memory_type(const MemoryType& type, Where where) {
     const bool is64 = type.limits.is64;
     if (!check_limits(type.limits, is64 ? kMaxPages64 : kMaxPages32,
                       is64 ? "memory size must be at most 2^48 pages"
                            : "memory size must be at most 65536 pages (4GiB)",
-                      offset)) {
+                      where)) {
       return false;
     }
     if (type.limits.shared && !type.limits.max) {
-      return fail(offset, "shared memory must have maximum");
+      return fail_at(where, "shared memory must have maximum");
     }
     return true;
   }
@@ -222,10 +291,10 @@ class ModuleValidator {
           }
           break;
         case ExternKind::Table:
-          if (!check_table_type(imp.table, import_offset(i))) return false;
+          if (!check_table_type(imp.table, Where{kImportSection, i})) return false;
           break;
         case ExternKind::Memory:
-          if (!check_memory_type(imp.memory, import_offset(i))) return false;
+          if (!check_memory_type(imp.memory, Where{kImportSection, i})) return false;
           break;
         case ExternKind::Global:
           if (!valid_val_type(imp.global.type)) {
@@ -252,7 +321,7 @@ class ModuleValidator {
   bool check_tables() {
     for (uint32_t i = 0; i < m_.tables.size(); ++i) {
       const Table& table = m_.tables[i];
-      if (!check_table_type(table.type, locator_.locate(kTableSection, i))) return false;
+      if (!check_table_type(table.type, Where{kTableSection, i})) return false;
       if (table.has_init) {
         // Tables come before globals, so only imported globals are visible.
         if (!const_expr(table.init, table.type.elem, m_.num_imported_globals())) return false;
@@ -274,7 +343,7 @@ class ModuleValidator {
                      "multiple memories");
     }
     for (uint32_t i = 0; i < m_.memories.size(); ++i) {
-      if (!check_memory_type(m_.memories[i], locator_.locate(kMemorySection, i))) return false;
+      if (!check_memory_type(m_.memories[i], Where{kMemorySection, i})) return false;
     }
     return true;
   }

@@ -8,6 +8,7 @@
 
 #include "binary/decoder.hpp"
 #include "binary/instr_reader.hpp"
+#include "ir/limits.hpp"
 #include "valid/func_validator.hpp"
 #include "valid/module_builder.hpp"
 #include "valid/validator.hpp"
@@ -701,8 +702,8 @@ TEST(FuncValidatorTest, IncrementalStepExposesStacks) {
 // ---------------------------------------------------------------------------------------------
 // Scale: deep nesting and many functions must validate (linear time, no recursion).
 
-TEST(ValidatorScaleTest, HundredThousandNestedBlocks) {
-  constexpr size_t kDepth = 100000;
+TEST(ValidatorScaleTest, NestedBlocksUpToTheLimit) {
+  constexpr size_t kDepth = limit_value(Limit::ControlNesting);
   Bytes code;
   code.reserve(kDepth * 3 + 1);
   for (size_t i = 0; i < kDepth; ++i) code.insert(code.end(), {0x02, 0x40});
@@ -714,6 +715,22 @@ TEST(ValidatorScaleTest, HundredThousandNestedBlocks) {
   valid_test::put_u32(branch, kDepth);
   br.insert(br.begin() + kDepth * 2, branch.begin(), branch.end());
   expect_valid(func({}, {}, br));
+}
+
+TEST(ValidatorScaleTest, NestingPastTheLimitIsRefused) {
+  constexpr size_t kDepth = limit_value(Limit::ControlNesting) + 1;
+  for (uint8_t block_op : {0x02, 0x03, 0x04}) {
+    SCOPED_TRACE(int(block_op));
+    Bytes code;
+    for (size_t i = 0; i < kDepth; ++i) {
+      if (block_op == 0x04) code.insert(code.end(), {0x41, 0x00});  // i32.const 0
+      code.insert(code.end(), {block_op, 0x40});
+    }
+    code.insert(code.end(), kDepth + 1, 0x0b);
+    expect_invalid(func({}, {}, code),
+                   "implementation limit exceeded: nested blocks, loops and "
+                   "ifs in a function (control-nesting = 65536)");
+  }
 }
 
 TEST(ValidatorScaleTest, MillionFunctions) {
