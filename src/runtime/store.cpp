@@ -125,6 +125,8 @@ Result<Instance*> Store::create_instance(std::shared_ptr<const Module> module) {
     memory_bytes = saturating_add(memory_bytes, page_bytes(memory.limits.min));
   }
   for (const Table& table : module->tables) {
+    // The implementation limit of one table is the more basic error: report it first.
+    if (table.type.limits.min > kMaxTableElements) return Error{limit_error(Limit::TableElements)};
     table_elements = saturating_add(table_elements, table.type.limits.min);
   }
   if (!memory_bytes_.fits(memory_bytes)) return memory_bytes_error(limits_);
