@@ -4,23 +4,7 @@
 set -u
 loom=$1 src=$2 work=$3
 mkdir -p "$work"
-passed=0 failed=0
-
-# check NAME EXPECTED_EXIT EXPECTED_OUTPUT_REGEX -- COMMAND...
-check() {
-  local name=$1 want_exit=$2 want_output=$3
-  shift 4
-  local output exit_code
-  output=$("$@" 2>&1)
-  exit_code=$?
-  if [[ $exit_code -eq $want_exit && $output =~ $want_output ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name: exit $exit_code (want $want_exit), output:"
-    echo "$output" | head -5
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 
 # Writes bytes given as \xNN escapes to a file.
 bytes() { printf "$2" >"$work/$1"; }
@@ -198,5 +182,4 @@ check "memory64 grow fails with i64 -1" 0 '^-1$' -- "$loom" run --invoke grow "$
 check "table64 size is i64" 0 '^1$' -- "$loom" run --invoke size "$work/mem64.wasm"
 check "memory64 off for 2.0" 1 'malformed (table|memory) limits flags' -- "$loom" validate --disable-memory64 "$work/mem64.wasm"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

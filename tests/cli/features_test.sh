@@ -7,23 +7,7 @@
 set -u
 loom=$1 work=$2
 mkdir -p "$work"
-passed=0 failed=0
-
-# check NAME EXPECTED_EXIT EXPECTED_OUTPUT_REGEX -- COMMAND...
-check() {
-  local name=$1 want_exit=$2 want_output=$3
-  shift 4
-  local output exit_code
-  output=$("$@" 2>&1)
-  exit_code=$?
-  if [[ $exit_code -eq $want_exit && $output =~ $want_output ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name: exit $exit_code (want $want_exit), output:"
-    echo "$output" | head -5
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 
 # (func (export "f") (return_call 0)): valid with tail calls, which the interpreter lacks.
 printf '\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x07\x05\x01\x01\x66\x00\x00\x0a\x06\x01\x04\x00\x12\x00\x0b' \
@@ -49,5 +33,4 @@ check "disabling is always allowed" 0 '2 passed, 0 failed' \
 check "help says which flags the interpreter lacks" 0 'enable-tail-call +Enable the tail-call proposal \(not supported by the interpreter yet\)' \
   -- "$loom" run --help
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -6,24 +6,7 @@
 set -u
 loom=$1 src=$2 work=$3
 mkdir -p "$work"
-passed=0 failed=0 skipped=0
-
-# check NAME EXPECTED_EXIT EXPECTED_OUTPUT_REGEX -- COMMAND...
-# Every command runs under `timeout 60`, so a limit that does not work fails instead of hanging.
-check() {
-  local name=$1 want_exit=$2 want_output=$3
-  shift 4
-  local output exit_code
-  output=$(timeout 60 "$@" 2>&1)
-  exit_code=$?
-  if [[ $exit_code -eq $want_exit && $output =~ $want_output ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name: exit $exit_code (want $want_exit), output:"
-    echo "$output" | head -5
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 
 wat() { printf '%s\n' "$2" >"$work/$1"; }
 
@@ -130,5 +113,4 @@ else
   skipped=$((skipped + 1))
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-((failed == 0))
+finish
