@@ -8,6 +8,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <new>
 
 #include "interp/compiler.hpp"
 #include "interp/handlers.hpp"
@@ -112,10 +114,16 @@ uint32_t module_offset_at(const CompiledFunction& code, const uint8_t* pc) {
 
 }  // namespace
 
+// No C++ exception may unwind through the dispatch loop (its frame bookkeeping would be left
+// behind, docs/runtime-abi.md): running out of host memory while compiling is a trap.
 const CompiledFunction* Interpreter::compiled_or_error(FunctionInst& func, std::string& error) {
-  auto result = compiled(func);
-  if (result) return *result;
-  error = result.error().to_string();
+  try {
+    auto result = compiled(func);
+    if (result) return *result;
+    error = result.error().to_string();
+  } catch (const std::bad_alloc&) {
+    error = "out of memory while compiling a function";
+  }
   return nullptr;
 }
 
@@ -130,7 +138,16 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
   const size_t room = static_cast<size_t>(self->stack_ + self->limits_.stack_bytes - args_at);
   self->stack_top_ =
       std::max(frame_end, args_at + std::min(room, 16 * (args.size() + results.size())));
-  error = callee.host(args, results);
+  // As in compiled_or_error: an exception from the host function becomes a trap here.
+  try {
+    error = callee.host(args, results);
+  } catch (const std::bad_alloc&) {
+    error = "out of memory in a host function";
+  } catch (const std::exception& e) {
+    error = std::string("host function threw: ") + e.what();
+  } catch (...) {
+    error = "host function threw an exception";
+  }
   self->stack_top_ = saved_top;
   if (!error.empty()) return false;
   values_to_slots(results.data(), type.results, args_at);
