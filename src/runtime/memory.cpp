@@ -12,6 +12,10 @@ namespace {
 // 4 GiB of addressable memory plus 4 GiB of guard for the largest 32-bit static offset.
 constexpr size_t kGuardedReservation = size_t{8} << 30;
 constexpr uint64_t kMax32BitPages = 65536;
+// A memory without the 8 GiB guard region (memory64, or where that reservation fails) still ends
+// in PROT_NONE address space that it can never grow into, so that even a bounds-check bug faults
+// instead of reaching the next mapping.
+constexpr size_t kTailGuard = size_t{1} << 20;
 
 // The most pages the memory may ever have: its maximum, capped by the index type's range and, for
 // memory64, by the implementation limit (limits.def).
@@ -49,7 +53,9 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type) {
         bytes > SIZE_MAX) {
       return Error{"cannot reserve address space for linear memory"};
     }
-    reserved = static_cast<size_t>(bytes);
+    if (bytes > SIZE_MAX - kTailGuard)
+      return Error{"cannot reserve address space for linear memory"};
+    reserved = static_cast<size_t>(bytes) + kTailGuard;
     base = static_cast<uint8_t*>(reserve(reserved));
     if (!base) return Error{"cannot reserve address space for linear memory"};
   }

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/limits.hpp"
 #include "runtime/memory.hpp"
 
 namespace loom::wasi {
@@ -58,8 +59,9 @@ class GuestMemory {
   // kept is cut short), a short transfer as POSIX allows one. So the count the guest gets back
   // fits its u32 (and wasi-libc's 32-bit ssize_t) even when the buffers overlap, and the host's
   // copy of a hostile array stays small.
-  static constexpr uint64_t kMaxTransferBytes = 0x7ffff000;  // Linux's own cap (MAX_RW_COUNT)
-  static constexpr uint32_t kMaxTransferBuffers = 65536;
+  // Linux's own cap (MAX_RW_COUNT), and a bound on the host's copy (limits.def).
+  static constexpr uint64_t kMaxTransferBytes = limit_value(Limit::WasiTransferBytes);
+  static constexpr uint32_t kMaxTransferBuffers = limit_value(Limit::WasiTransferBuffers);
   std::optional<std::vector<iovec>> iovecs(uint32_t address, uint32_t count) const {
     if (!in_bounds(address, uint64_t{count} * 8)) return std::nullopt;
     std::vector<iovec> result;

@@ -105,5 +105,17 @@ TEST(MemoryTest, Memory64BoundsCheckNeverWraps) {
   EXPECT_FALSE(memory->in_bounds(UINT64_MAX, 1));
 }
 
+// A memory without the 8 GiB guard region ends in PROT_NONE address space it can never grow into:
+// even a bounds-check bug that reads just past its maximum faults.
+TEST(MemoryDeathTest, Memory64AtItsMaximumIsFollowedByAGuard) {
+  auto memory = std::move(*MemoryInst::create(memory64_type(1, 1)));
+  ASSERT_FALSE(memory->has_guard_region());
+  EXPECT_EQ(memory->grow(1), -1);
+  volatile uint8_t* past_end = memory->base() + kWasmPageSize;
+  EXPECT_DEATH((void)*past_end, "");
+  volatile uint8_t* far_past_end = memory->base() + kWasmPageSize + (size_t{1} << 20) - 1;
+  EXPECT_DEATH((void)*far_past_end, "");
+}
+
 }  // namespace
 }  // namespace loom
