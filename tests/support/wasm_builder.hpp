@@ -128,6 +128,12 @@ inline Bytes sleb(int64_t value) {
 inline size_t uleb_size(uint64_t value) {
   return uleb(value).size();
 }
+// Concatenates byte pieces: cat({Bytes{op::kI32Const, 0}, more, ...}).
+inline Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& part : parts) out.append(part);
+  return out;
+}
 
 // ---- Binary format constants ----
 
@@ -240,6 +246,10 @@ inline Bytes func_type(std::initializer_list<uint8_t> params,
   out.u8(0x60).uleb(params.size()).raw(params).uleb(results.size()).raw(results);
   return out;
 }
+// The same, for value types held in Bytes.
+inline Bytes func_type(const Bytes& params, const Bytes& results) {
+  return Bytes().u8(0x60).uleb(params.size()).append(params).uleb(results.size()).append(results);
+}
 
 // limits: flag 0 (min) or 1 (min, max).
 inline Bytes limits(uint32_t min) {
@@ -270,6 +280,11 @@ inline Bytes export_entry(std::string_view name, uint8_t kind, uint32_t index) {
   return Bytes().name(name).u8(kind).uleb(index);
 }
 
+// i32.const as an instruction (no `end`), for building bodies.
+inline Bytes i32_const(int32_t value) {
+  return Bytes().u8(op::kI32Const).sleb(value);
+}
+
 // Constant expressions (with their final `end`).
 inline Bytes i32_const_expr(int32_t value) {
   return Bytes().u8(op::kI32Const).sleb(value).u8(op::kEnd);
@@ -297,12 +312,15 @@ struct Locals {
 
 // A code section entry: u32 size, then vec(locals) and the instruction bytes (which should end
 // with `end`).
-inline Bytes body(std::initializer_list<Locals> locals, const Bytes& code) {
+inline Bytes body(const std::vector<Locals>& locals, const Bytes& code) {
   Bytes inner;
   inner.uleb(locals.size());
   for (const Locals& run : locals) inner.uleb(run.count).u8(run.type);
   inner.append(code);
   return Bytes().uleb(inner.size()).append(inner);
+}
+inline Bytes body(std::initializer_list<Locals> locals, const Bytes& code) {
+  return body(std::vector<Locals>(locals), code);
 }
 
 // A data section entry for flags 0 (active, memory 0), 1 (passive) and 2 (explicit memory).

@@ -1,6 +1,7 @@
 // Validator tests: hand-built binary modules, valid ones and one per error class.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,27 +10,104 @@
 #include "binary/decoder.hpp"
 #include "binary/instr_reader.hpp"
 #include "ir/limits.hpp"
+#include "support/wasm_builder.hpp"
 #include "valid/func_validator.hpp"
-#include "valid/module_builder.hpp"
 #include "valid/validator.hpp"
 
 namespace loom {
 namespace {
 
-using valid_test::Bytes;
-using valid_test::cat;
-using valid_test::i32_const;
-using valid_test::kExternRef;
-using valid_test::kF32;
-using valid_test::kF64;
-using valid_test::kFuncRef;
-using valid_test::kI32;
-using valid_test::kI64;
-using valid_test::kV128;
-using valid_test::ModuleBuilder;
+using test::Bytes;
+using test::cat;
+using test::i32_const;
+using test::kExternRef;
+using test::kF32;
+using test::kF64;
+using test::kFuncRef;
+using test::kI32;
+using test::kI64;
+using test::kV128;
+using test::Locals;
 
 const Bytes kEnd{0x0b};
 const Bytes kF64Zero{0x44, 0, 0, 0, 0, 0, 0, 0, 0};
+
+// A module's entries collected per section and emitted in binary section order, so tests can add
+// them in any order. All encoding is done by the shared helpers in support/wasm_builder.hpp; it
+// writes exactly what it is given, so tests can build invalid (but well-formed) modules.
+class ModuleParts {
+ public:
+  uint32_t add_type(const Bytes& params, const Bytes& results) {
+    types_.push_back(test::func_type(params, results));
+    return static_cast<uint32_t>(types_.size() - 1);
+  }
+  void import_func(uint32_t type) {
+    imports_.push_back(test::import_func("env", import_name(), type));
+  }
+  void import_memory(uint32_t min, std::optional<uint32_t> max = std::nullopt) {
+    imports_.push_back(test::import_memory("env", import_name(), limits(min, max)));
+  }
+  void import_global(uint8_t type, bool is_mutable) {
+    imports_.push_back(test::import_global("env", import_name(), type, is_mutable));
+  }
+  // A defined function; `code` is the instruction bytes including the final `end`.
+  uint32_t add_func(uint32_t type, const Bytes& code, const std::vector<Locals>& locals = {}) {
+    functions_.push_back(type);
+    codes_.push_back(test::body(locals, code));
+    return static_cast<uint32_t>(functions_.size() - 1);
+  }
+  void add_table(uint8_t elem, uint32_t min, std::optional<uint32_t> max = std::nullopt) {
+    tables_.push_back(Bytes().u8(elem).append(limits(min, max)));
+  }
+  void add_memory(uint32_t min, std::optional<uint32_t> max = std::nullopt) {
+    memories_.push_back(limits(min, max));
+  }
+  // `init` includes the final `end`.
+  void add_global(uint8_t type, bool is_mutable, const Bytes& init) {
+    globals_.push_back(test::global_entry(type, is_mutable, init));
+  }
+  void add_export(std::string_view name, uint8_t kind, uint32_t index) {
+    exports_.push_back(test::export_entry(name, kind, index));
+  }
+  void set_start(uint32_t func) { start_ = func; }
+  // Raw element / data segment entries (flags byte onwards).
+  void add_elem(const Bytes& raw) { elems_.push_back(raw); }
+  void add_data(const Bytes& raw) { datas_.push_back(raw); }
+  void set_data_count(uint32_t count) { data_count_ = count; }
+
+  Bytes build() const {
+    test::ModuleBuilder mb;
+    add_vec(mb, kTypeSection, types_);
+    add_vec(mb, kImportSection, imports_);
+    if (!functions_.empty()) mb.section(kFunctionSection, test::vec_u32(functions_));
+    add_vec(mb, kTableSection, tables_);
+    add_vec(mb, kMemorySection, memories_);
+    add_vec(mb, kGlobalSection, globals_);
+    add_vec(mb, kExportSection, exports_);
+    if (start_) mb.section(kStartSection, test::uleb(*start_));
+    add_vec(mb, kElementSection, elems_);
+    // The data count section sits between the element and code sections.
+    if (data_count_) mb.section(kDataCountSection, test::uleb(*data_count_));
+    add_vec(mb, kCodeSection, codes_);
+    add_vec(mb, kDataSection, datas_);
+    return Bytes(mb.bytes());
+  }
+
+ private:
+  static Bytes limits(uint32_t min, std::optional<uint32_t> max) {
+    return max ? test::limits(min, *max) : test::limits(min);
+  }
+  static void add_vec(test::ModuleBuilder& mb, SectionId id, const std::vector<Bytes>& entries) {
+    if (!entries.empty()) mb.section(id, test::vec(entries));
+  }
+  std::string import_name() const { return "x" + std::to_string(imports_.size()); }
+
+  std::vector<Bytes> types_, imports_, tables_, memories_, globals_, exports_, elems_, codes_,
+      datas_;
+  std::vector<uint32_t> functions_;
+  std::optional<uint32_t> start_;
+  std::optional<uint32_t> data_count_;
+};
 
 Features with(Feature feature) {
   Features f = Features::wasm20();
@@ -38,7 +116,7 @@ Features with(Feature feature) {
 }
 
 Status check(const Bytes& wasm, const Features& features = Features::wasm20()) {
-  Result<Module> module = decode_module(wasm, features);
+  Result<Module> module = decode_module(wasm.vec(), features);
   if (!module) {
     ADD_FAILURE() << "decode failed: " << module.error().to_string();
     return module.error();
@@ -75,11 +153,11 @@ struct FuncModule {
   FuncModule(Bytes params_in, Bytes results_in, Bytes code_in)
       : params(std::move(params_in)), results(std::move(results_in)), code(std::move(code_in)) {}
   Bytes params, results, code;
-  std::vector<std::pair<uint32_t, uint8_t>> locals;
+  std::vector<Locals> locals;
   bool memory = false;
   bool table = false;
   Bytes build() const {
-    ModuleBuilder mb;
+    ModuleParts mb;
     const uint32_t type = mb.add_type(params, results);
     if (table) mb.add_table(kFuncRef, 1);
     if (memory) mb.add_memory(1);
@@ -106,7 +184,7 @@ size_t code_offset(const Bytes& wasm, const Bytes& code, size_t index) {
 // Valid modules
 
 TEST(ValidatorTest, EmptyModule) {
-  expect_valid(ModuleBuilder().build());
+  expect_valid(ModuleParts().build());
 }
 
 TEST(ValidatorTest, SimpleArithmetic) {
@@ -115,7 +193,7 @@ TEST(ValidatorTest, SimpleArithmetic) {
 }
 
 TEST(ValidatorTest, BlocksLoopsAndIfWithMultiValueTypes) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t main = mb.add_type({}, {kI32});
   const uint32_t pair = mb.add_type({kI32}, {kI32, kI32});  // block type [i32] -> [i32 i32]
   const Bytes code =
@@ -164,9 +242,7 @@ TEST(ValidatorTest, SelectTypedAndUntyped) {
 }
 
 Bytes local_get(uint32_t index) {
-  Bytes out{0x20};
-  valid_test::put_u32(out, index);
-  return out;
+  return Bytes().u8(0x20).u32(index);
 }
 
 TEST(ValidatorTest, ManyLocalsAreLookedUpByRuns) {
@@ -226,7 +302,7 @@ TEST(ValidatorTest, SimdLanes) {
   FuncModule m{{}, {kI32}, {}};
   m.memory = true;
   Bytes v128_zero{0xfd, 0x0c};
-  v128_zero.resize(18, 0);
+  v128_zero.vec().resize(18, 0);
   // i8x16.extract_lane_s 15
   m.code = cat({v128_zero, {0xfd, 0x15, 15, 0x0b}});
   expect_valid(m.build());
@@ -239,22 +315,22 @@ TEST(ValidatorTest, SimdLanes) {
   expect_invalid(m.build(), "invalid lane index");
   // i8x16.shuffle lanes must be < 32
   Bytes shuffle{0xfd, 0x0d};
-  for (int i = 0; i < 16; ++i) shuffle.push_back(static_cast<uint8_t>(i * 2));
+  for (int i = 0; i < 16; ++i) shuffle.u8(static_cast<uint8_t>(i * 2));
   m.code = cat({v128_zero, v128_zero, shuffle, {0x1a}, i32_const(0), kEnd});
   expect_valid(m.build());
-  shuffle.back() = 32;
+  shuffle.vec().back() = 32;
   m.code = cat({v128_zero, v128_zero, shuffle, {0x1a}, i32_const(0), kEnd});
   expect_invalid(m.build(), "invalid lane index");
 }
 
 TEST(ValidatorTest, RefFuncDeclaredByElemOrExport) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {kFuncRef});
   mb.add_export("f", 0, 0);  // declares function 0
   mb.add_func(type, {0xd2, 0x00, 0x0b});
   expect_valid(mb.build());
 
-  ModuleBuilder mb2;
+  ModuleParts mb2;
   const uint32_t type2 = mb2.add_type({}, {kFuncRef});
   mb2.add_elem({0x03, 0x00, 0x01, 0x00});  // declarative segment: elem declare func 0
   mb2.add_func(type2, {0xd2, 0x00, 0x0b});
@@ -262,16 +338,16 @@ TEST(ValidatorTest, RefFuncDeclaredByElemOrExport) {
 }
 
 TEST(ValidatorTest, GlobalInitializers) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.import_global(kI32, false);
   mb.add_global(kI32, false, {0x23, 0x00, 0x0b});  // global.get 0 (imported, immutable)
   mb.add_global(kFuncRef, false, {0xd0, 0x70, 0x0b});
-  mb.add_global(kV128, true, cat({{0xfd, 0x0c}, Bytes(16, 0), kEnd}));
+  mb.add_global(kV128, true, cat({{0xfd, 0x0c}, Bytes(std::vector<uint8_t>(16, 0)), kEnd}));
   expect_valid(mb.build());
 }
 
 TEST(ValidatorTest, BulkMemoryWithDataCount) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_memory(1);
   mb.set_data_count(1);
@@ -285,7 +361,7 @@ TEST(ValidatorTest, BulkMemoryWithDataCount) {
 }
 
 TEST(ValidatorTest, ElementSegmentsAndTableInit) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_table(kFuncRef, 1);
   mb.add_elem(cat({{0x00}, i32_const(0), kEnd, {0x01, 0x00}}));  // active, func 0
@@ -302,7 +378,7 @@ TEST(ValidatorTest, ElementSegmentsAndTableInit) {
 // Function body errors
 
 TEST(ValidatorTest, TypeMismatchMessageOffsetAndFunc) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {kI32});
   mb.import_func(type);  // function 0 is imported, so the body is function 1
   const Bytes code = cat({i32_const(1), kF64Zero, {0x6a, 0x0b}});  // i32.add on (i32, f64)
@@ -340,7 +416,7 @@ TEST(ValidatorTest, UnknownGlobal) {
 }
 
 TEST(ValidatorTest, GlobalIsImmutable) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_global(kI32, false, cat({i32_const(0), kEnd}));
   mb.add_func(type, cat({i32_const(1), {0x24, 0x00, 0x0b}}));
@@ -352,13 +428,13 @@ TEST(ValidatorTest, UnknownFunction) {
 }
 
 TEST(ValidatorTest, CallChecksArguments) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t callee = mb.add_type({kI32, kI64}, {kF32});
   const uint32_t main = mb.add_type({}, {kF32});
   mb.add_func(callee, {0x43, 0, 0, 0, 0, 0x0b});
   mb.add_func(main, cat({i32_const(0), {0x42, 0x00, 0x10, 0x00, 0x0b}}));
   expect_valid(mb.build());
-  ModuleBuilder bad;
+  ModuleParts bad;
   bad.add_type({kI32, kI64}, {kF32});
   bad.add_type({}, {kF32});
   bad.add_func(0, {0x43, 0, 0, 0, 0, 0x0b});
@@ -374,7 +450,7 @@ TEST(ValidatorTest, CallIndirectErrors) {
   m.table = true;
   expect_invalid(m.build(), "unknown type 7");
   // externref table.
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_table(kExternRef, 1);
   mb.add_func(type, cat({i32_const(0), {0x11, 0x00, 0x00, 0x0b}}));
@@ -419,7 +495,7 @@ TEST(ValidatorTest, IfWithoutElseNeedsMatchingTypes) {
   expect_invalid(func({}, {kI32}, cat({i32_const(0), {0x04, 0x7f}, i32_const(1), {0x0b, 0x0b}})),
                  "type mismatch");
   // if [i32] -> [i32] without else is fine.
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t main = mb.add_type({}, {kI32});
   const uint32_t id = mb.add_type({kI32}, {kI32});
   mb.add_func(main,
@@ -472,14 +548,14 @@ TEST(ValidatorTest, ReturnChecksResults) {
 
 TEST(ValidatorTest, DataSegmentInstructions) {
   // data.drop without a data count section.
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_memory(1);
   mb.add_func(type, {0xfc, 0x09, 0x00, 0x0b});
   mb.add_data({0x01, 0x00});
   expect_invalid(mb.build(), "data count section required");
   // Index out of range.
-  ModuleBuilder mb2;
+  ModuleParts mb2;
   mb2.add_type({}, {});
   mb2.add_memory(1);
   mb2.set_data_count(1);
@@ -492,7 +568,7 @@ TEST(ValidatorTest, ElemSegmentInstructions) {
   FuncModule m{{}, {}, {0xfc, 0x0d, 0x00, 0x0b}};
   expect_invalid(m.build(), "unknown elem segment 0");
   // table.init of an externref segment into a funcref table.
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_table(kFuncRef, 1);
   mb.add_elem({0x05, kExternRef, 0x01, 0xd0, 0x6f, 0x0b});
@@ -513,21 +589,21 @@ TEST(ValidatorTest, MissingEndAndTrailingCode) {
 // Module-level errors
 
 TEST(ValidatorTest, ConstantExpressionRequired) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_global(kI32, false, cat({i32_const(0), {0x01, 0x0b}}));  // nop
   expect_invalid(mb.build(), "constant expression required");
-  ModuleBuilder add;
+  ModuleParts add;
   add.add_global(kI32, false, cat({i32_const(1), i32_const(2), {0x6a, 0x0b}}));  // i32.add
   expect_invalid(add.build(), "constant expression required");
   expect_valid(add.build(), with(Feature::ExtendedConst));
-  ModuleBuilder mutable_import;
+  ModuleParts mutable_import;
   mutable_import.import_global(kI32, true);
   mutable_import.add_global(kI32, false, {0x23, 0x00, 0x0b});
   expect_invalid(mutable_import.build(), "constant expression required");
 }
 
 TEST(ValidatorTest, GlobalInitializerSeesOnlyImportedGlobals) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_global(kI32, false, cat({i32_const(0), kEnd}));
   mb.add_global(kI32, false, {0x23, 0x00, 0x0b});
   expect_invalid(mb.build(), "unknown global 0");
@@ -535,47 +611,47 @@ TEST(ValidatorTest, GlobalInitializerSeesOnlyImportedGlobals) {
 }
 
 TEST(ValidatorTest, GlobalInitializerType) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_global(kI64, false, cat({i32_const(0), kEnd}));
   expect_invalid(mb.build(), "type mismatch");
 }
 
 TEST(ValidatorTest, MultipleMemories) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_memory(1);
   mb.add_memory(1);
   expect_invalid(mb.build(), "multiple memories");
   expect_valid(mb.build(), with(Feature::MultiMemory));
-  ModuleBuilder imported;
+  ModuleParts imported;
   imported.import_memory(1);
   imported.add_memory(1);
   expect_invalid(imported.build(), "multiple memories");
 }
 
 TEST(ValidatorTest, Limits) {
-  ModuleBuilder memory;
+  ModuleParts memory;
   memory.add_memory(2, 1);
   expect_invalid(memory.build(), "size minimum must not be greater than maximum");
-  ModuleBuilder table;
+  ModuleParts table;
   table.add_table(kFuncRef, 5, 4);
   expect_invalid(table.build(), "size minimum must not be greater than maximum");
-  ModuleBuilder big;
+  ModuleParts big;
   big.add_memory(65537);
   expect_invalid(big.build(), "memory size must be at most 65536 pages (4GiB)");
-  ModuleBuilder big_max;
+  ModuleParts big_max;
   big_max.add_memory(0, 65537);
   expect_invalid(big_max.build(), "memory size must be at most 65536 pages (4GiB)");
-  ModuleBuilder ok;
+  ModuleParts ok;
   ok.add_memory(65536, 65536);
   ok.add_table(kFuncRef, 0xffffffffu, 0xffffffffu);
   expect_valid(ok.build());
-  ModuleBuilder imported;
+  ModuleParts imported;
   imported.import_memory(3, 2);
   expect_invalid(imported.build(), "size minimum must not be greater than maximum");
 }
 
 TEST(ValidatorTest, DuplicateExportName) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({}, {});
   mb.add_func(type, kEnd);
   mb.add_export("a", 0, 0);
@@ -584,78 +660,78 @@ TEST(ValidatorTest, DuplicateExportName) {
 }
 
 TEST(ValidatorTest, ExportIndexOutOfRange) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_export("g", 3, 0);
   const Bytes wasm = mb.build();
   const Error error = expect_invalid(wasm, "unknown global 0");
   // The only export entry starts after the section header and the count.
   EXPECT_EQ(error.offset, 11u);
-  ModuleBuilder mem;
+  ModuleParts mem;
   mem.add_export("m", 2, 0);
   expect_invalid(mem.build(), "unknown memory 0");
 }
 
 TEST(ValidatorTest, StartFunction) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({kI32}, {});
   mb.add_func(type, kEnd);
   mb.set_start(0);
   expect_invalid(mb.build(), "start function");
-  ModuleBuilder unknown;
+  ModuleParts unknown;
   unknown.set_start(3);
   expect_invalid(unknown.build(), "unknown function 3");
-  ModuleBuilder ok;
+  ModuleParts ok;
   ok.add_func(ok.add_type({}, {}), kEnd);
   ok.set_start(0);
   expect_valid(ok.build());
 }
 
 TEST(ValidatorTest, UnknownTypeInFunctionAndImport) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.add_type({}, {});
   mb.add_func(4, kEnd);
   expect_invalid(mb.build(), "unknown type 4");
-  ModuleBuilder imp;
+  ModuleParts imp;
   imp.import_func(2);
   expect_invalid(imp.build(), "unknown type 2");
 }
 
 TEST(ValidatorTest, ElementSegmentErrors) {
-  ModuleBuilder no_table;
+  ModuleParts no_table;
   no_table.add_type({}, {});
   no_table.add_func(0, kEnd);
   no_table.add_elem(cat({{0x00}, i32_const(0), kEnd, {0x01, 0x00}}));
   expect_invalid(no_table.build(), "unknown table 0");
 
-  ModuleBuilder bad_func;
+  ModuleParts bad_func;
   bad_func.add_table(kFuncRef, 1);
   bad_func.add_elem(cat({{0x00}, i32_const(0), kEnd, {0x01, 0x03}}));
   expect_invalid(bad_func.build(), "unknown function 3");
 
-  ModuleBuilder wrong_type;  // externref segment into funcref table (flags 6: table index + exprs)
+  ModuleParts wrong_type;  // externref segment into funcref table (flags 6: table index + exprs)
   wrong_type.add_table(kFuncRef, 1);
   wrong_type.add_elem(
       cat({{0x06, 0x00}, i32_const(0), kEnd, {kExternRef, 0x01, 0xd0, 0x6f, 0x0b}}));
   expect_invalid(wrong_type.build(), "type mismatch");
 
-  ModuleBuilder bad_offset;
+  ModuleParts bad_offset;
   bad_offset.add_table(kFuncRef, 1);
   bad_offset.add_elem({0x00, 0x42, 0x00, 0x0b, 0x00});  // i64 offset
   expect_invalid(bad_offset.build(), "type mismatch");
 }
 
 TEST(ValidatorTest, DataSegmentErrors) {
-  ModuleBuilder no_memory;
+  ModuleParts no_memory;
   no_memory.add_data(cat({{0x00}, i32_const(0), kEnd, {0x00}}));
   expect_invalid(no_memory.build(), "unknown memory 0");
-  ModuleBuilder bad_offset;
+  ModuleParts bad_offset;
   bad_offset.add_memory(1);
   bad_offset.add_data(cat({{0x00}, {0x01}, i32_const(0), kEnd, {0x00}}));  // nop in offset
   expect_invalid(bad_offset.build(), "constant expression required");
 }
 
 TEST(ValidatorTest, MutableGlobalImportNeedsFeature) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   mb.import_global(kI32, true);
   expect_valid(mb.build());
   Features no_mutable_globals;
@@ -667,10 +743,10 @@ TEST(ValidatorTest, MutableGlobalImportNeedsFeature) {
 // Incremental use (as the interpreter's compiler drives it)
 
 TEST(FuncValidatorTest, IncrementalStepExposesStacks) {
-  ModuleBuilder mb;
+  ModuleParts mb;
   const uint32_t type = mb.add_type({kI32}, {kI32});
   mb.add_func(type, cat({{0x02, 0x7f, 0x20, 0x00}, i32_const(2), {0x6a, 0x0b, 0x0b}}));
-  Result<Module> module = decode_module(mb.build());
+  Result<Module> module = decode_module(mb.build().vec());
   ASSERT_TRUE(module.ok()) << module.error().to_string();
   const Features features;
   FuncValidator fv(*module, features);
@@ -705,15 +781,14 @@ TEST(FuncValidatorTest, IncrementalStepExposesStacks) {
 TEST(ValidatorScaleTest, NestedBlocksUpToTheLimit) {
   constexpr size_t kDepth = limit_value(Limit::ControlNesting);
   Bytes code;
-  code.reserve(kDepth * 3 + 1);
-  for (size_t i = 0; i < kDepth; ++i) code.insert(code.end(), {0x02, 0x40});
-  code.insert(code.end(), kDepth + 1, 0x0b);
+  code.vec().reserve(kDepth * 3 + 1);
+  for (size_t i = 0; i < kDepth; ++i) code.raw({0x02, 0x40});
+  code.vec().insert(code.vec().end(), kDepth + 1, 0x0b);
   expect_valid(func({}, {}, code));
   // And a branch from the innermost block to the outermost label.
   Bytes br = code;
-  Bytes branch{0x0c};
-  valid_test::put_u32(branch, kDepth);
-  br.insert(br.begin() + kDepth * 2, branch.begin(), branch.end());
+  const Bytes branch = Bytes().u8(0x0c).u32(kDepth);
+  br.vec().insert(br.vec().begin() + kDepth * 2, branch.vec().begin(), branch.vec().end());
   expect_valid(func({}, {}, br));
 }
 
@@ -723,10 +798,10 @@ TEST(ValidatorScaleTest, NestingPastTheLimitIsRefused) {
     SCOPED_TRACE(int(block_op));
     Bytes code;
     for (size_t i = 0; i < kDepth; ++i) {
-      if (block_op == 0x04) code.insert(code.end(), {0x41, 0x00});  // i32.const 0
-      code.insert(code.end(), {block_op, 0x40});
+      if (block_op == 0x04) code.raw({0x41, 0x00});  // i32.const 0
+      code.raw({block_op, 0x40});
     }
-    code.insert(code.end(), kDepth + 1, 0x0b);
+    code.vec().insert(code.vec().end(), kDepth + 1, 0x0b);
     expect_invalid(func({}, {}, code),
                    "implementation limit exceeded: nested blocks, loops and "
                    "ifs in a function (control-nesting = 65536)");
@@ -737,19 +812,14 @@ TEST(ValidatorScaleTest, MillionFunctions) {
   constexpr uint32_t kFunctions = 1000000;
   // Build the sections directly: one type, 1M function entries, 1M three-byte bodies.
   Bytes wasm{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00};
-  auto section = [&](uint8_t id, const Bytes& payload) {
-    wasm.push_back(id);
-    valid_test::put_u32(wasm, payload.size());
-    valid_test::put_bytes(wasm, payload);
-  };
   Bytes functions;
-  valid_test::put_u32(functions, kFunctions);
-  functions.insert(functions.end(), kFunctions, 0x00);
-  section(3, functions);
+  functions.u32(kFunctions);
+  functions.vec().insert(functions.vec().end(), kFunctions, 0x00);
+  wasm.append(test::section(kFunctionSection, functions));
   Bytes code;
-  valid_test::put_u32(code, kFunctions);
-  for (uint32_t i = 0; i < kFunctions; ++i) code.insert(code.end(), {0x03, 0x00, 0x01, 0x0b});
-  section(10, code);
+  code.u32(kFunctions);
+  for (uint32_t i = 0; i < kFunctions; ++i) code.raw({0x03, 0x00, 0x01, 0x0b});
+  wasm.append(test::section(kCodeSection, code));
   expect_valid(wasm);
 }
 
