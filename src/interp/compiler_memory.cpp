@@ -3,6 +3,15 @@
 #include "interp/compiler_impl.hpp"
 
 namespace loom::interp::compiler_detail {
+namespace {
+
+// memory.copy / table.copy by the index types of destination and source.
+IOp copy_op(bool dst64, bool src64, IOp both32, IOp to64, IOp from64, IOp both64) {
+  if (dst64) return src64 ? both64 : to64;
+  return src64 ? from64 : both32;
+}
+
+}  // namespace
 
 // Memory instructions with index operands. For memory64 the A64 variants read addresses, sizes
 // and deltas as i64 and produce i64 results; memory.copy between an i32 and an i64 memory takes
@@ -27,22 +36,13 @@ void Compiler::translate_memory(const Instr& instr) {
     default:
       break;
   }
-  const Operand n = pop();
-  const Operand b = pop();
-  const Operand a = pop();
   IOp op = is64 ? IOp::MemoryFillA64 : IOp::MemoryFillOp;
   if (instr.op == Opcode::MemoryInit) op = is64 ? IOp::MemoryInitA64 : IOp::MemoryInitOp;
   if (instr.op == Opcode::MemoryCopy) {
-    const bool src64 = memory_is64(instr.index2);
-    op = is64 ? (src64 ? IOp::MemoryCopyA64 : IOp::MemoryCopyToA64)
-              : (src64 ? IOp::MemoryCopyFromA64 : IOp::MemoryCopyOp);
+    op = copy_op(is64, memory_is64(instr.index2), IOp::MemoryCopyOp, IOp::MemoryCopyToA64,
+                 IOp::MemoryCopyFromA64, IOp::MemoryCopyA64);
   }
-  emit_op(op);
-  emit_u32(a.source());
-  emit_u32(b.source());
-  emit_u32(n.source());
-  emit_u32(instr.index);
-  if (instr.op != Opcode::MemoryFill) emit_u32(instr.index2);
+  emit_bulk(op, instr);
 }
 
 // Table instructions, chosen like translate_memory's by the table's index type.
@@ -86,22 +86,27 @@ void Compiler::translate_table(const Instr& instr) {
     default:
       break;
   }
-  const Operand n = pop();
-  const Operand b = pop();
-  const Operand a = pop();
   IOp op = is64 ? IOp::TableFillA64 : IOp::TableFillOp;
   if (instr.op == Opcode::TableInit) op = is64 ? IOp::TableInitA64 : IOp::TableInitOp;
   if (instr.op == Opcode::TableCopy) {
-    const bool src64 = table_is64(instr.index2);
-    op = is64 ? (src64 ? IOp::TableCopyA64 : IOp::TableCopyToA64)
-              : (src64 ? IOp::TableCopyFromA64 : IOp::TableCopyOp);
+    op = copy_op(is64, table_is64(instr.index2), IOp::TableCopyOp, IOp::TableCopyToA64,
+                 IOp::TableCopyFromA64, IOp::TableCopyA64);
   }
+  emit_bulk(op, instr);
+}
+
+// fill, init and copy of memories and tables: three operands (destination, value or source,
+// length), then the memory or table index and, for init and copy, the second index.
+void Compiler::emit_bulk(IOp op, const Instr& instr) {
+  const Operand n = pop();
+  const Operand b = pop();
+  const Operand a = pop();
   emit_op(op);
   emit_u32(a.source());
   emit_u32(b.source());
   emit_u32(n.source());
   emit_u32(instr.index);
-  if (instr.op != Opcode::TableFill) emit_u32(instr.index2);
+  if (instr.op != Opcode::MemoryFill && instr.op != Opcode::TableFill) emit_u32(instr.index2);
 }
 
 }  // namespace loom::interp::compiler_detail

@@ -422,30 +422,17 @@ L_CallWasm:
   callee_fp = fp + U32(1);
   return_pc = pc + 16;
   goto enter;
-L_CallIndirectOp: {
-  TableInst& table = *inst->tables[U32(1)];
-  const u32 index = rd<u32>(S(2));
-  if (index >= table.size()) TRAP(TrapKind::UndefinedElement);
-  auto* target = static_cast<FunctionInst*>(table.get(index));
-  if (!target) TRAP(TrapKind::UninitializedElement);
-  if (target->type_id != inst->type_ids[U32(0)]) TRAP(TrapKind::IndirectCallTypeMismatch);
-  callee = target;
-  callee_fp = fp + U32(3);
-  return_pc = pc + 24;
-  goto enter;
-}
-L_CallIndirectA64: {  // as L_CallIndirectOp, through a table64
-  TableInst& table = *inst->tables[U32(1)];
-  const u64 index = rd<u64>(S(2));
-  if (index >= table.size()) TRAP(TrapKind::UndefinedElement);
-  auto* target = static_cast<FunctionInst*>(table.get(index));
-  if (!target) TRAP(TrapKind::UninitializedElement);
-  if (target->type_id != inst->type_ids[U32(0)]) TRAP(TrapKind::IndirectCallTypeMismatch);
-  callee = target;
-  callee_fp = fp + U32(3);
-  return_pc = pc + 24;
-  goto enter;
-}
+  // call_indirect through an i32 table (TI = u32) or a table64 (TI = u64).
+#define CALL_INDIRECT(Name, TI) \
+  L_##Name: { TableInst& table = *inst->tables[U32(1)]; const u64 index = rd<TI>(S(2)); \
+    if (index >= table.size()) { TRAP(TrapKind::UndefinedElement); } \
+    auto* target = static_cast<FunctionInst*>(table.get(index)); \
+    if (!target) { TRAP(TrapKind::UninitializedElement); } \
+    if (target->type_id != inst->type_ids[U32(0)]) { TRAP(TrapKind::IndirectCallTypeMismatch); } \
+    callee = target; callee_fp = fp + U32(3); return_pc = pc + 24; goto enter; }
+CALL_INDIRECT(CallIndirectOp, u32)
+CALL_INDIRECT(CallIndirectA64, u64)
+#undef CALL_INDIRECT
 L_ReturnOp: {
   const Frame& done = frames[--depth];
   if (depth == base_depth) return std::nullopt;
