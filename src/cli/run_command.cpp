@@ -320,11 +320,19 @@ std::vector<std::string>& guest_arguments() {
 int split_run_arguments(int argc, char** argv) {
   if (argc < 2 || std::string_view(argv[1]) != "run") return argc;
   // The options of `loom run` that take a value (see add_run_command).
-  static constexpr std::string_view kValueOptions[] = {"--invoke", "--dir", "--ro-dir", "--env",
-                                                       "--tcplisten"};
-  static constexpr std::string_view kLimitOptions[] = {
-      "--fuel",           "--timeout",       "--max-memory-size", "--max-table-elements",
-      "--max-wasm-stack", "--max-instances", "--max-memories",    "--max-tables"};
+  static constexpr std::string_view kValueOptions[] = {"--invoke",
+                                                       "--dir",
+                                                       "--ro-dir",
+                                                       "--env",
+                                                       "--tcplisten",
+                                                       "--fuel",
+                                                       "--timeout",
+                                                       "--max-memory-size",
+                                                       "--max-table-elements",
+                                                       "--max-wasm-stack",
+                                                       "--max-instances",
+                                                       "--max-memories",
+                                                       "--max-tables"};
   for (int i = 2; i < argc; ++i) {
     const std::string_view token(argv[i]);
     if (token == "--") {  // FILE follows
@@ -335,9 +343,7 @@ int split_run_arguments(int argc, char** argv) {
     }
     if (token.size() > 1 && token[0] == '-') {
       if (std::find(std::begin(kValueOptions), std::end(kValueOptions), token) !=
-              std::end(kValueOptions) ||
-          std::find(std::begin(kLimitOptions), std::end(kLimitOptions), token) !=
-              std::end(kLimitOptions)) {
+          std::end(kValueOptions)) {
         ++i;  // its value
       }
       continue;

@@ -1,6 +1,7 @@
 #include "runtime/store.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,11 @@ Error table_elements_error(const StoreLimits& limits) {
 uint64_t page_bytes(uint64_t pages) {
   return pages > UINT64_MAX / kWasmPageSize ? UINT64_MAX : pages * kWasmPageSize;
 }
+// One table's initial size is bounded by the table-elements implementation limit (limits.def).
+std::optional<Error> table_size_error(const TableType& type) {
+  if (type.limits.min <= kMaxTableElements) return std::nullopt;
+  return Error{limit_error(Limit::TableElements)};
+}
 uint64_t saturating_add(uint64_t a, uint64_t b) {
   return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
@@ -94,9 +100,7 @@ Result<TableInst*> Store::create_table(const TableType& type, Ref init) {
   if (tables_.size() >= limits_.max_tables) {
     return store_limit_error("tables", "max-tables", limits_.max_tables);
   }
-  if (type.limits.min > kMaxTableElements) {
-    return Error{limit_error(Limit::TableElements)};
-  }
+  if (auto error = table_size_error(type)) return *error;
   if (!table_elements_.take(type.limits.min)) return table_elements_error(limits_);
   tables_.push_back(std::make_unique<TableInst>(type, init));
   tables_.back()->set_budget(&table_elements_);
@@ -126,7 +130,7 @@ Result<Instance*> Store::create_instance(std::shared_ptr<const Module> module) {
   }
   for (const Table& table : module->tables) {
     // The implementation limit of one table is the more basic error: report it first.
-    if (table.type.limits.min > kMaxTableElements) return Error{limit_error(Limit::TableElements)};
+    if (auto error = table_size_error(table.type)) return *error;
     table_elements = saturating_add(table_elements, table.type.limits.min);
   }
   if (!memory_bytes_.fits(memory_bytes)) return memory_bytes_error(limits_);
