@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache python3          # build
   libcli11-dev                                 # CLI argument parsing
+  libxbyak-dev libzydis-dev                    # JIT: x86-64 encoder; disassembler for tests/debug
   googletest libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   hyperfine                                    # bench/startup.sh
   wabt                                         # reference tools for tests only (wast2json, wat2wasm)
