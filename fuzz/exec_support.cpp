@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "binary/decoder.hpp"
+#include "valid/validator.hpp"
+
 namespace loom::fuzz {
 namespace {
 
@@ -46,6 +49,13 @@ Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
     }
   }
   return externs;
+}
+
+std::shared_ptr<const Module> decode_valid(std::span<const uint8_t> bytes,
+                                           const Features& features) {
+  Result<Module> decoded = decode_module(bytes, features);
+  if (!decoded || !validate_module(*decoded, features)) return nullptr;
+  return std::make_shared<const Module>(std::move(*decoded));
 }
 
 Sandbox::Sandbox(jit::Tier tier, const Features& features) {

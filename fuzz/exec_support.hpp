@@ -26,6 +26,10 @@ constexpr uint64_t kMaxMemoryBytes = uint64_t{64} << 20;
 constexpr uint64_t kMaxTableElements = 100'000;
 constexpr size_t kMaxExportCalls = 64;
 
+// The module `bytes` decode to, when it is valid under `features`; else null.
+std::shared_ptr<const Module> decode_valid(std::span<const uint8_t> bytes,
+                                           const Features& features);
+
 // A store under those limits with an executor of `tier` attached and kFuelPerCall fuel (the
 // start function's budget); a 4 MiB wasm stack and 2,000 frames.
 struct Sandbox {

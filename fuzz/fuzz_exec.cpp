@@ -13,11 +13,9 @@
 #include <span>
 #include <vector>
 
-#include "binary/decoder.hpp"
 #include "exec_support.hpp"
 #include "jit/tier.hpp"
 #include "runtime/instance.hpp"
-#include "valid/validator.hpp"
 
 namespace {
 
@@ -42,10 +40,9 @@ Stats stats;
 void execute(std::span<const uint8_t> bytes) {
   ++stats.inputs;
   const Features features;
-  Result<Module> decoded = decode_module(bytes, features);
-  if (!decoded || !validate_module(*decoded, features)) return;
+  const std::shared_ptr<const Module> module = fuzz::decode_valid(bytes, features);
+  if (!module) return;
   ++stats.valid;
-  auto module = std::make_shared<const Module>(std::move(*decoded));
 
   fuzz::Sandbox sandbox(jit::default_tier(), features);
   Store& store = sandbox.store;

@@ -18,10 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "binary/decoder.hpp"
 #include "exec_support.hpp"
 #include "runtime/instance.hpp"
-#include "valid/validator.hpp"
 
 namespace {
 
@@ -117,9 +115,8 @@ Stats stats;
 void execute(std::span<const uint8_t> bytes) {
   ++stats.inputs;
   const Features features;
-  Result<Module> decoded = decode_module(bytes, features);
-  if (!decoded || !validate_module(*decoded, features)) return;
-  auto module = std::make_shared<const Module>(std::move(*decoded));
+  const std::shared_ptr<const Module> module = fuzz::decode_valid(bytes, features);
+  if (!module) return;
 
   TierRun jit_run(jit::Tier::Jit, features), interp_run(jit::Tier::Interp, features);
   std::optional<std::string> instantiated[2];
