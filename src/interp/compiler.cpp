@@ -621,6 +621,19 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_u32(push(ValType::funcref()));
       emit_u32(instr.index);
       return true;
+    case Opcode::I64Add128:  // wide-arithmetic: dst_lo, dst_hi, then the 4 (or 2) operands
+    case Opcode::I64Sub128:
+    case Opcode::I64MulWideS:
+    case Opcode::I64MulWideU: {
+      const int n = instr.op == Opcode::I64Add128 || instr.op == Opcode::I64Sub128 ? 4 : 2;
+      uint32_t sources[4];
+      for (int i = n - 1; i >= 0; --i) sources[i] = pop().source();
+      emit_op(iop_from(instr.op));
+      emit_u32(push(ValKind::I64));
+      emit_u32(push(ValKind::I64));
+      for (int i = 0; i < n; ++i) emit_u32(sources[i]);
+      return true;
+    }
     default:
       error_ = Error{"the interpreter does not support " + std::string(info.text) + " yet",
                      instr.offset};

@@ -14,7 +14,9 @@
 #include "interp/compiler.hpp"
 #include "interp/handlers.hpp"
 #include "interp/numeric.hpp"
+#include "interp/relaxed_simd.hpp"
 #include "interp/simd.hpp"
+#include "interp/wide_arith.hpp"
 #include "runtime/instance.hpp"
 
 namespace loom::interp {
@@ -257,6 +259,8 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #include "interp/scalar_ops.inc"
 #define LOOM_SIMD_REGISTER
 #include "interp/simd_ops.inc"
+#define LOOM_WIDE_REGISTER
+#include "interp/wide_ops.inc"
 #define LOOM_IOP(Name) CONST32(Name)
 #include "interp/iops.def"
 #undef CONST32
@@ -388,6 +392,7 @@ enter:
 
   // ---- SIMD instructions (simd_ops.inc) ----
 #include "interp/simd_ops.inc"
+#include "interp/wide_ops.inc"
 
   // ---- internal operations (iops.def) ----
 L_Copy64: wr<u64>(S(0), rd<u64>(S(1))); NEXT(8);
