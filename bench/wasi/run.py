@@ -340,16 +340,19 @@ def flite(args, problems):
 
 
 def describe_machine():
-    cpu = platform.processor() or "?"
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores"
+    flags = info.get("flags", "").split()
+    simd = "/".join(f for f in ("sse4_1", "avx2", "avx512f") if f in flags) or "?"
+    return (f"{info.get('model name', platform.processor() or '?')} (family "
+            f"{info.get('cpu family', '?')} model {info.get('model', '?')}, "
+            f"{info.get('cpu MHz', '?')} MHz, {simd}), {os.cpu_count()} cores")
 
 
 def git_commit(directory):
