@@ -23,7 +23,12 @@ Tier default_tier() {
 
 std::unique_ptr<Executor> make_executor(Tier tier, const Features& features,
                                         const ExecutorOptions& options) {
-  (void)tier;
+  if (tier == Tier::Jit && !jit_available() && options.report_fallbacks) {
+    std::fputs(
+        "loom: the JIT tier is not available on this machine: every function runs in the "
+        "interpreter\n",
+        options.report_fallbacks);
+  }
   return std::make_unique<interp::Interpreter>(features, options.limits);
 }
 
