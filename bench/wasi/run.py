@@ -92,7 +92,10 @@ def make_sysroot(build_dir):
         os.makedirs(os.path.join(sysroot, sub), exist_ok=True)
         link = os.path.join(sysroot, sub, "wasm32-wasi")
         if not os.path.islink(link):
-            os.symlink(target, link)
+            try:
+                os.symlink(target, link)
+            except FileExistsError:
+                pass  # made by a concurrent run (the two tiers' smoke tests share the folder)
     return sysroot
 
 
@@ -122,12 +125,17 @@ def build(benchmarks, args, build_dir):
                          ["-o", wasm] + b.sources))
 
     def compile_one(job):
+        # Into a private name first, renamed when complete: a concurrent run sharing the folder
+        # never sees (or runs) a half-written file.
         output, cmd = job
+        partial = f"{output}.{os.getpid()}.tmp"
+        cmd = [partial if c == output else c for c in cmd]
         done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if done.returncode != 0:
-            if os.path.exists(output):
-                os.remove(output)
+            if os.path.exists(partial):
+                os.remove(partial)
             return f"{' '.join(cmd)}\n{done.stdout}"
+        os.replace(partial, output)
         return None
 
     if jobs:
@@ -426,7 +434,7 @@ def main():
     if uses_loom and not os.access(args.loom, os.X_OK):
         missing.append(f"the Loom binary {args.loom}")
     elif uses_loom and not has_tier_option(args.loom):
-        missing.append(f"`loom run --tier` ({args.loom} predates the tier switch)")
+        missing.append(f"`loom run --tier` ({args.loom} : its `run --help` lists no --tier)")
     if any(e.startswith("node") for e in args.engines) and not shutil.which(args.node):
         missing.append(args.node)
     if missing:
@@ -457,8 +465,8 @@ def main():
                for e in args.engines if isinstance(cells[(b.name, e)], str)]
         for p in problems:
             print(p)
-        print(f"{len(benchmarks)} benchmarks x {len(args.engines)} engines: "
-              f"{len(benchmarks) * len(args.engines) - len(bad)} checksums match native, "
+        print(f"{len(benchmarks)} benchmarks on {', '.join(ENGINES[e] for e in args.engines)}: "
+              f"{len(benchmarks) * len(args.engines) - len(bad)} runs print native's checksum, "
               f"{len(bad)} problems")
         return 1 if bad else 0
 
