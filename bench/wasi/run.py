@@ -59,6 +59,11 @@ class Benchmark:
         self.sources = sources  # C files compiled together
 
 
+# A WASI command that does nothing but print one line: the fixed cost of each engine (process
+# start, runtime set-up, module compilation) that every cell of the table includes.
+HELLO_C = '#include <stdio.h>\nint main(void) {\n  puts("checksum 0");\n  return 0;\n}\n'
+
+
 def discover():
     """The kernels (each with native_main.c) and every bench/wasi/*.c, in that order."""
     found = []
@@ -237,6 +242,7 @@ def measure(benchmarks, engines, args, build_dir, problems):
         for e in engines:
             if not isinstance(cells.get((b.name, e)), str):
                 cells[(b.name, e)] = statistics.median(samples[e])
+                cells[(b.name, e, "samples")] = samples[e]
         line = "  ".join(f"{ENGINES[e]} {fmt(cells[(b.name, e)])}" for e in engines)
         print(f"  {b.name}: {line}", file=sys.stderr)
         if b.name == "loommark" and reference is not None:
@@ -418,6 +424,7 @@ def parse_args():
 def main():
     args = parse_args()
     benchmarks = discover()
+    hello = None
     if args.list:
         print("\n".join(b.name for b in benchmarks))
         return 0
@@ -434,7 +441,7 @@ def main():
     if uses_loom and not os.access(args.loom, os.X_OK):
         missing.append(f"the Loom binary {args.loom}")
     elif uses_loom and not has_tier_option(args.loom):
-        missing.append(f"`loom run --tier` ({args.loom} : its `run --help` lists no --tier)")
+        missing.append(f"`loom run --tier` ({args.loom} run --help lists no --tier)")
     if any(e.startswith("node") for e in args.engines) and not shutil.which(args.node):
         missing.append(args.node)
     if missing:
@@ -443,7 +450,15 @@ def main():
 
     build_dir = os.path.abspath(args.build_dir)
     os.makedirs(build_dir, exist_ok=True)
-    errors = build(benchmarks, args, build_dir)
+    built = list(benchmarks)
+    if not args.check:
+        hello_c = os.path.join(build_dir, "startup.c")
+        if not os.path.exists(hello_c) or open(hello_c).read() != HELLO_C:
+            with open(hello_c, "w") as f:
+                f.write(HELLO_C)
+        hello = Benchmark("startup", [hello_c])
+        built.append(hello)
+    errors = build(built, args, build_dir)
     if errors:
         print("build failed:\n" + "\n".join(errors), file=sys.stderr)
         return 1
@@ -475,6 +490,17 @@ def main():
               f"Seconds: user+system CPU time of the process (start-up and compilation included), "
               f"median of {args.runs} runs; × native: ratio to the native build (clang-19 -O2).",
               "", table(benchmarks, args.engines, cells)]
+    if hello:
+        base = measure([hello], args.engines, args, build_dir, problems)
+        rows = [["engine", "CPU s"]] + [[ENGINES[e], fmt(base[("startup", e)])] for e in args.engines]
+        report += ["", "Fixed cost included in every cell: a WASI command that prints one line "
+                   f"(median of {args.runs})", "", markdown(rows)]
+    noisy = [f"{k[0]} / {ENGINES[k[1]]}: {', '.join(f'{t:.3f}' for t in v)}"
+             for k, v in cells.items() if len(k) == 3 and len(v) > 1
+             and min(v) > 0 and (max(v) - min(v)) / statistics.median(v) > 0.2]
+    if noisy:
+        report += ["", "Cells whose runs differ by more than 20% of their median (machine load?): "
+                   + "; ".join(noisy)]
     marks = loommark_table(args.engines, cells)
     if marks:
         report += ["", marks]
