@@ -259,6 +259,8 @@ bool Lexer::skip_annotation() {
   Token at = here();
   at.text = src_.substr(state_.pos, 2);
   size_t depth = 0;
+  const size_t begin = state_.pos;
+  bool known = false;  // an annotation apply_annotations() looks at (wat_annotations.hpp)
   auto is_reserved_char = [&](char c) {
     return is_idchar(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}' ||
            (c == ';' && peek(1) != ';');
@@ -279,7 +281,10 @@ bool Lexer::skip_annotation() {
     if (state_.pos >= src_.size() || !is_idchar(src_[state_.pos])) {
       return fail(id_at, "empty annotation id");
     }
+    const size_t id_begin = state_.pos;
     while (state_.pos < src_.size() && is_idchar(src_[state_.pos])) ++state_.pos;
+    const std::string_view id = src_.substr(id_begin, state_.pos - id_begin);
+    known = id == "custom" || id == "name" || id.starts_with("metadata.code.");
     return true;
   };
   if (!open()) return false;
@@ -307,6 +312,7 @@ bool Lexer::skip_annotation() {
       return fail(here(), "illegal character '" + printable(c) + "' in annotation");
     }
   }
+  if (known) known_annotations_.push_back({begin, state_.pos});
   return true;
 }
 

@@ -85,6 +85,12 @@ class Lexer {
   void restore(const LexState& s) { state_ = s; }
   // The first error (lexical or passed to fail()).
   const Error& error() const { return error_; }
+  // The annotations with meaning to Loom (`(@custom`, `(@name`, `(@metadata.code.*`) the lexer
+  // skipped, as source byte ranges; a range lexed twice (after restore()) is listed twice.
+  struct Span {
+    size_t begin, end;
+  };
+  const std::vector<Span>& known_annotations() const { return known_annotations_; }
   bool fail(const Token& at, std::string message);
 
  private:
@@ -113,6 +119,7 @@ class Lexer {
   uint32_t first_line_, first_col_;
   bool failed_ = false;
   Error error_;
+  std::vector<Span> known_annotations_;
 };
 
 // Builds a text-format error at a token: "unexpected token" style messages quote the token.

@@ -140,7 +140,31 @@ class Printer {
     }
     for (size_t i = 0; i < m_.elems.size() && !out_.failed(); ++i) print_elem(i);
     for (size_t i = 0; i < m_.datas.size() && !out_.failed(); ++i) print_data(i);
+    for (const CustomSection& c : m_.customs) print_custom(c);
     out_ << ")\n";
+  }
+
+  // A custom section as `(@custom "name" (after SECTION) "data")`; the name section is the $ids.
+  void print_custom(const CustomSection& c) {
+    if (c.name == "name") return;
+    static constexpr std::pair<uint8_t, const char*> kPlaces[] = {
+        {1, "type"},    {2, "import"}, {3, "func"},   {4, "table"},     {5, "memory"},
+        {6, "global"},  {7, "export"}, {8, "start"},  {9, "elem"},      {10, "code"},
+        {11, "data"},   {12, "datacount"}};
+    const char* place = nullptr;
+    for (const auto& [id, name] : kPlaces) {
+      if (id == c.after_section) place = name;
+    }
+    line(1);
+    out_ << "(@custom ";
+    out_.quoted(c.name);
+    if (c.after_section == 0)
+      out_ << " (before first) ";
+    else
+      out_ << " (after " << (place ? place : "last") << ") ";
+    auto bytes = m_.slice(c.data);
+    out_.quoted(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    out_ << ")";
   }
 
   void line(int depth) { out_.newline(depth); }

@@ -136,10 +136,12 @@ class WastParser {
       }
       return string(cmd.message) && expect_rparen();
     }
+    // The _custom forms are about custom annotations/sections, which Loom checks: the same.
     if (kw == "assert_malformed" || kw == "assert_invalid" || kw == "assert_unlinkable" ||
-        kw == "assert_uninstantiable") {
-      cmd.kind = kw == "assert_malformed"    ? K::AssertMalformed
-                 : kw == "assert_invalid"    ? K::AssertInvalid
+        kw == "assert_uninstantiable" || kw == "assert_malformed_custom" ||
+        kw == "assert_invalid_custom") {
+      cmd.kind = kw.starts_with("assert_malformed") ? K::AssertMalformed
+                 : kw.starts_with("assert_invalid") ? K::AssertInvalid
                  : kw == "assert_unlinkable" ? K::AssertUnlinkable
                                              : K::AssertUninstantiable;
       cmd.module.emplace();

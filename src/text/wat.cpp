@@ -1,6 +1,7 @@
 #include "text/wat.hpp"
 
 #include "ir/limits.hpp"
+#include "text/wat_annotations.hpp"
 #include "text/wat_parser.hpp"
 
 namespace loom {
@@ -23,7 +24,12 @@ Result<Module> parse_wat(std::string_view text, const Features& features, TextOr
   }
   WatParser parser(text, origin, features);
   if (!parser.parse_module()) return parser.take_error();
-  return parser.take_module();
+  Module module = parser.take_module();
+  if (!parser.lexer().known_annotations().empty()) {
+    Status applied = apply_annotations(text, origin, parser.lexer().known_annotations(), module);
+    if (!applied.ok()) return applied.error();
+  }
+  return module;
 }
 
 }  // namespace text

@@ -103,6 +103,7 @@ class WatParser {
   bool parse_module();
   Module take_module() { return std::move(m_); }
   Error take_error() { return std::move(error_); }
+  const Lexer& lexer() const { return lexer_; }
 
  private:
   // --- cursor (wat_parser.cpp) ---

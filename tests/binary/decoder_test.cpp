@@ -478,7 +478,8 @@ TEST(DecodeMemories, SharedAndMemory64NeedTheirFeatures) {
 TEST(DecodeMemories, LimitErrors) {
   {
     ModuleBuilder mb;
-    const size_t payload = mb.section(kMemorySection, Bytes{0x01, 0x08, 0x00});
+    // (0x08 is the custom-page-sizes flag, defined under Features::all(); 0x10 is not.)
+    const size_t payload = mb.section(kMemorySection, Bytes{0x01, 0x10, 0x00});
     expect_error(mb.bytes(), "malformed memory limits flags", payload + 1, Features::all());
   }
   {

@@ -361,7 +361,8 @@ TEST(WatParser, ModuleFollowedByMoreTextIsBareFields) {
 // simd_memory-multi.wast: a lane load/store may name its memory before the memarg and lane.
 TEST(WatParser, LaneAccessTakesAMemoryIndex) {
   const char* two = "(module (memory 1) (memory $b 1) (func (param i32 v128) (result v128) ";
-  // v128.load8_lane (0xfd 0x54) after the two local.gets: flags 0x40 (memory index follows), memory 1, offset, lane.
+  // v128.load8_lane (0xfd 0x54) after the two local.gets: flags 0x40 (a memory index follows),
+  // memory 1, offset, lane.
   EXPECT_EQ(code(std::string(two) + "(v128.load8_lane $b 3 (local.get 0) (local.get 1))))"),
             (B{0x20, 0x00, 0x20, 0x01, 0xfd, 0x54, 0x40, 0x01, 0x00, 0x03, 0x0b}));
   EXPECT_EQ(code(std::string(two) + "(v128.load8_lane 1 3 (local.get 0) (local.get 1))))"),
@@ -387,6 +388,32 @@ TEST(WatParser, AnnotationContentsAreTokens) {
   // A line comment ends at CR too.
   EXPECT_EQ(code("(module (func (result i32) (i32.const 1) ;; c\r (return (i32.const 2))))"),
             code("(module (func (result i32) (i32.const 1)\n (return (i32.const 2))))"));
+}
+
+// custom/custom_annot.wast, name_annot.wast, branch_hint.wast: the annotations with meaning.
+TEST(WatParser, CustomAndNameAnnotations) {
+  auto m = parse_wat(
+      "(module (@name \"Mod\") (func (@name \"f0\")) (@custom \"c\" (before func) \"a\" \"b\")"
+      " (@custom \"d\"))");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->names.module, "Mod");
+  ASSERT_EQ(m->names.functions.size(), 1u);
+  EXPECT_EQ(m->names.functions[0].second, "f0");
+  ASSERT_EQ(m->customs.size(), 2u);
+  EXPECT_EQ(m->customs[0].name, "c");
+  EXPECT_EQ(m->customs[0].after_section, 2);  // before func = after import
+  EXPECT_EQ(m->customs[0].data.size(), 2u);
+  EXPECT_EQ(m->customs[1].after_section, 11);  // (after last) by default
+  for (const char* bad : {"(module (@custom))", "(module (@custom \"x\" (after)))",
+                          "(module (@custom \"x\" here))", "(module (func (@custom \"x\")))",
+                          "(module (@name \"a\") (@name \"b\"))", "(module (func) (@name \"a\"))",
+                          "(module (func i32.const 0 (@metadata.code.branch_hint \"\\01\") drop))",
+                          "(module (func i32.const 0 (@metadata.code.branch_hint \"\\01\")"
+                          " (@metadata.code.branch_hint \"\\01\") if end))"}) {
+    EXPECT_FALSE(parse_wat(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(
+      parse_wat("(module (func i32.const 0 (@metadata.code.branch_hint \"\\00\") if end))").ok());
 }
 
 }  // namespace
