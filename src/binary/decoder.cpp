@@ -368,6 +368,10 @@ bool Decoder::decode_elements(Reader& r) {
       seg.mode = explicit_table ? SegmentMode::Declarative : SegmentMode::Passive;
     }
     // Flags 0 and 4 imply funcref; the others spell out an elemkind (0x00) or a reference type.
+    // Function indices are never null: with typed references their type is (ref func).
+    if (!uses_exprs && (f_.has(Feature::FunctionReferences) || f_.has(Feature::Gc))) {
+      seg.type = ValType::ref(HeapType::abstract(AbsHeap::Func), false);
+    }
     if (seg.flags != 0 && seg.flags != 4) {
       if (uses_exprs) {
         if (!read_ref_type(r, f_, seg.type)) return false;

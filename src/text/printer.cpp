@@ -111,7 +111,10 @@ class Printer {
       const Table& t = m_.tables[i];
       line(1);
       out_ << "(table " << index_comment(m_.num_imported_tables() + i) << table_type(t.type);
-      if (t.has_init) const_expr(t.init);
+      if (t.has_init) {
+        out_ << " ";
+        const_expr(t.init);
+      }
       out_ << ")";
     }
     for (size_t i = 0; i < m_.memories.size(); ++i) {

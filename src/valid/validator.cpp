@@ -127,7 +127,11 @@ class EntryLocator {
 class ModuleValidator {
  public:
   ModuleValidator(const Module& module, const Features& features)
-      : m_(module), f_(features), locator_(module, features), consts_(module, features) {}
+      : m_(module),
+        f_(features),
+        locator_(module, features),
+        consts_(module, features),
+        types_(module) {}
 
   Status run() {
     if (!check_implementation_limits() || !check_types() || !check_imports() ||
@@ -393,7 +397,7 @@ class ModuleValidator {
           return fail(seg_offset, "unknown table " + std::to_string(seg.table));
         }
         const TableType& table = m_.table_type(seg.table);
-        if (!val_type_matches(seg.type, table.elem)) {
+        if (!types_.matches(seg.type, table.elem)) {
           return fail(seg_offset, "type mismatch: element segment of type " + to_string(seg.type) +
                                       " for a table of " + to_string(table.elem));
         }
@@ -480,6 +484,7 @@ class ModuleValidator {
   const Features& f_;
   EntryLocator locator_;
   ConstExprValidator consts_;
+  TypeRelation types_;
   Error error_;
 };
 
