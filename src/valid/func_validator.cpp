@@ -412,7 +412,11 @@ bool FuncValidator::check_table(uint32_t table) {
 }
 
 bool FuncValidator::check_type_index(uint32_t type_index) {
-  if (type_index < module_.types.size()) return true;
+  // Block types, call_indirect and functions name function types (GC adds structs and arrays).
+  if (type_index < module_.types.size()) {
+    if (module_.is_func_type(type_index)) return true;
+    return fail("type mismatch: type " + std::to_string(type_index) + " is not a function type");
+  }
   return fail("unknown type " + std::to_string(type_index));
 }
 
