@@ -53,6 +53,8 @@ class Decoder {
   Status fail(const Reader& r) { return r.error(); }
   bool decode_section(uint8_t id, Reader& r);
   bool decode_types(Reader& r);
+  bool read_sub_type(Reader& r, uint8_t form, uint32_t rec_pos, uint32_t rec_size);
+  bool read_composite_type(Reader& r, uint8_t form, FuncType& sig, TypeDef& def);
   bool decode_imports(Reader& r);
   bool decode_functions(Reader& r);
   bool decode_tables(Reader& r);
@@ -169,28 +171,100 @@ bool Decoder::decode_section(uint8_t id, Reader& r) {
   }
 }
 
-bool Decoder::decode_types(Reader& r) {
-  uint32_t count;
-  if (!read_limited_count(r, count, Limit::Types, 3)) return false;
-  m_.types.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    uint8_t form;
-    if (!r.read_u8(form)) return false;
-    if (form != 0x60) return r.fail_at(r.offset() - 1, "malformed functype: expected 0x60");
-    FuncType type;
-    for (auto* list : {&type.params, &type.results}) {
+// GC type forms (3.0): rec groups (0x4e), subtypes (0x50 / 0x4f final), and struct (0x5f) and
+// array (0x5e) composite types beside function types (0x60).
+bool Decoder::read_composite_type(Reader& r, uint8_t form, FuncType& sig, TypeDef& def) {
+  const bool gc = f_.has(Feature::Gc);
+  if (form == 0x60) {
+    def.kind = CompKind::Func;
+    for (auto* list : {&sig.params, &sig.results}) {
       uint32_t n;
-      const Limit limit = list == &type.params ? Limit::FunctionParams : Limit::FunctionResults;
+      const Limit limit = list == &sig.params ? Limit::FunctionParams : Limit::FunctionResults;
       if (!read_limited_count(r, n, limit, 1)) return false;
       list->resize(n);
       for (ValType& t : *list) {
         if (!read_val_type(r, f_, t)) return false;
       }
     }
-    if (type.results.size() > 1 && !f_.has(Feature::MultiValue)) {
+    if (sig.results.size() > 1 && !f_.has(Feature::MultiValue)) {
       return r.fail("invalid result arity (multiple results need --enable-multi-value)");
     }
-    m_.types.push_back(std::move(type));
+    return true;
+  }
+  if (!gc || (form != 0x5f && form != 0x5e)) {
+    return r.fail_at(r.offset() - 1, "malformed functype: expected 0x60");
+  }
+  def.kind = form == 0x5f ? CompKind::Struct : CompKind::Array;
+  uint32_t n = 1;
+  if (def.kind == CompKind::Struct && !read_limited_count(r, n, Limit::StructFields, 2)) {
+    return false;
+  }
+  def.fields.resize(n);
+  for (FieldType& field : def.fields) {
+    uint8_t byte;
+    if (!r.peek_u8(byte)) return r.fail("unexpected end");
+    if (byte == 0x78 || byte == 0x77) {
+      r.skip(1);
+      field.type = ValKind::I32;
+      field.packed = byte == 0x78 ? Packed::I8 : Packed::I16;
+    } else if (!read_val_type(r, f_, field.type)) {
+      return false;
+    }
+    uint8_t mut;
+    if (!r.read_u8(mut)) return false;
+    if (mut > 1) return r.fail_at(r.offset() - 1, "malformed mutability");
+    field.is_mutable = mut == 1;
+  }
+  return true;
+}
+
+bool Decoder::read_sub_type(Reader& r, uint8_t form, uint32_t rec_pos, uint32_t rec_size) {
+  FuncType sig;
+  TypeDef def;
+  def.rec_pos = rec_pos;
+  def.rec_size = rec_size;
+  if (f_.has(Feature::Gc) && (form == 0x50 || form == 0x4f)) {
+    def.is_final = form == 0x4f;
+    uint32_t supers;
+    if (!r.read_count(supers, 1)) return false;
+    if (supers > 1) return r.fail("invalid supertype count: at most one");
+    if (supers == 1 && !r.read_u32(def.super)) return false;
+    if (!r.read_u8(form)) return false;
+  }
+  if (!read_composite_type(r, form, sig, def)) return false;
+  const bool plain = def == TypeDef{};
+  if (!plain || !m_.type_defs.empty()) {
+    m_.type_defs.resize(m_.types.size());  // earlier plain types get default entries
+    m_.type_defs.push_back(std::move(def));
+  }
+  m_.types.push_back(std::move(sig));
+  return true;
+}
+
+bool Decoder::decode_types(Reader& r) {
+  // Without GC every entry is one function type; with it an entry is a rec group or one type.
+  uint32_t count;
+  const bool gc = f_.has(Feature::Gc);
+  if (!read_limited_count(r, count, gc ? Limit::RecGroups : Limit::Types, gc ? 2 : 3)) {
+    return false;
+  }
+  m_.types.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint8_t form;
+    if (!r.read_u8(form)) return false;
+    if (!(gc && form == 0x4e)) {
+      if (!read_sub_type(r, form, 0, 1)) return false;
+      if (!check_limit(r, m_.types.size(), Limit::Types, r.offset())) return false;
+      continue;
+    }
+    const size_t at = r.offset();
+    uint32_t size;
+    if (!r.read_count(size, 2) || !check_limit(r, m_.types.size() + size, Limit::Types, at)) {
+      return false;
+    }
+    for (uint32_t k = 0; k < size; ++k) {
+      if (!r.read_u8(form) || !read_sub_type(r, form, k, size)) return false;
+    }
   }
   return true;
 }
@@ -368,6 +442,10 @@ bool Decoder::decode_elements(Reader& r) {
       seg.mode = explicit_table ? SegmentMode::Declarative : SegmentMode::Passive;
     }
     // Flags 0 and 4 imply funcref; the others spell out an elemkind (0x00) or a reference type.
+    // Function indices are never null: with typed references their type is (ref func).
+    if (!uses_exprs && (f_.has(Feature::FunctionReferences) || f_.has(Feature::Gc))) {
+      seg.type = ValType::ref(HeapType::abstract(AbsHeap::Func), false);
+    }
     if (seg.flags != 0 && seg.flags != 4) {
       if (uses_exprs) {
         if (!read_ref_type(r, f_, seg.type)) return false;

@@ -142,14 +142,49 @@ class Encoder {
   void count(size_t n) { w_.u32(static_cast<uint32_t>(n)); }
 
   void types() {
-    count(m_.types.size());
-    for (const FuncType& t : m_.types) {
-      w_.u8(0x60);
-      count(t.params.size());
-      for (ValType v : t.params) w_.val_type(v);
-      count(t.results.size());
-      for (ValType v : t.results) w_.val_type(v);
+    if (m_.type_defs.empty()) {
+      count(m_.types.size());
+      for (const FuncType& t : m_.types) func_type(t);
+      return;
     }
+    // GC forms: one entry per rec group (a group of one is written alone).
+    size_t entries = 0;
+    for (uint32_t i = 0; i < m_.types.size(); ++i) entries += m_.type_def(i).rec_pos == 0;
+    count(entries);
+    for (uint32_t i = 0; i < m_.types.size(); ++i) {
+      const TypeDef& def = m_.type_def(i);
+      if (def.rec_pos == 0 && def.rec_size != 1) {
+        w_.u8(0x4e);
+        count(def.rec_size);
+      }
+      if (!def.is_final || def.super != kNoSuper) {
+        w_.u8(def.is_final ? 0x4f : 0x50);
+        count(def.super == kNoSuper ? 0 : 1);
+        if (def.super != kNoSuper) w_.u32(def.super);
+      }
+      if (def.kind == CompKind::Func) {
+        func_type(m_.types[i]);
+        continue;
+      }
+      w_.u8(def.kind == CompKind::Struct ? 0x5f : 0x5e);
+      if (def.kind == CompKind::Struct) count(def.fields.size());
+      for (const FieldType& f : def.fields) {
+        if (f.packed == Packed::None) {
+          w_.val_type(f.type);
+        } else {
+          w_.u8(f.packed == Packed::I8 ? 0x78 : 0x77);
+        }
+        w_.u8(f.is_mutable ? 1 : 0);
+      }
+    }
+  }
+
+  void func_type(const FuncType& t) {
+    w_.u8(0x60);
+    count(t.params.size());
+    for (ValType v : t.params) w_.val_type(v);
+    count(t.results.size());
+    for (ValType v : t.results) w_.val_type(v);
   }
 
   void imports() {

@@ -96,6 +96,7 @@ bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
     case ImmKind::TableIdx:
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
+    case ImmKind::TypeIdx:
       return r.read_u32(out.index);
     case ImmKind::BrTable: {
       uint32_t count;

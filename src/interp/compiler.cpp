@@ -541,6 +541,16 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_tail_call(op, module_.types[instr.index], instr, index.source());
       return true;
     }
+    case Opcode::CallRef: {
+      const Operand ref = pop();  // above the arguments, like call_indirect's index
+      emit_call(IOp::CallRefOp, module_.types[instr.index], instr, ref.source());
+      return true;
+    }
+    case Opcode::RefAsNonNull:
+    case Opcode::BrOnNull:
+    case Opcode::BrOnNonNull:
+      translate_typed_ref(instr);
+      return true;
     case Opcode::Select:
     case Opcode::SelectT: {
       const Operand cond = pop();
@@ -618,7 +628,7 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
     }
     case Opcode::RefFunc:
       emit_op(IOp::RefFuncOp);
-      emit_u32(push(ValType::funcref()));
+      emit_u32(push(ValType::ref(HeapType::index(module_.func_type_index(instr.index)), false)));
       emit_u32(instr.index);
       return true;
     case Opcode::I64Add128:  // wide-arithmetic: dst_lo, dst_hi, then the 4 (or 2) operands

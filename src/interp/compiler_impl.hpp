@@ -237,6 +237,7 @@ class Compiler {
   void translate_simple(const Instr& instr, const OpInfo& info, IOp op);
   void translate_memory(const Instr& instr);
   void translate_table(const Instr& instr);
+  void translate_typed_ref(const Instr& instr);  // compiler_refs.cpp
   void emit_bulk(IOp op, const Instr& instr);
   bool memory_is64(uint32_t memory) const { return module_.memory_type(memory).limits.is64; }
   bool table_is64(uint32_t table) const { return module_.table_type(table).limits.is64; }

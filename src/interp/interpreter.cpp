@@ -592,6 +592,20 @@ L_ElemDropOp: inst->elems[U32(0)].clear(); NEXT(4);
 L_RefNullOp: wr<Ref>(S(0), nullptr); NEXT(4);
 L_RefIsNullOp: wr<u32>(S(0), rd<Ref>(S(1)) == nullptr); NEXT(8);
 L_RefFuncOp: wr<Ref>(S(0), inst->funcs[U32(1)]); NEXT(8);
+L_CallRefOp: {
+  auto* target = static_cast<FunctionInst*>(rd<Ref>(S(2)));
+  if (!target) { TRAP(TrapKind::NullFunctionReference); }
+  callee = target; callee_fp = fp + U32(3); return_pc = pc + 24; goto enter; }
+L_RefAsNonNullOp: {
+  const Ref r = rd<Ref>(S(1));
+  if (!r) { TRAP(TrapKind::NullReference); }
+  wr<Ref>(S(0), r); NEXT(8); }
+L_JumpIfNull:
+  if (!rd<Ref>(S(0))) { pc = code->code.data() + U32(1); DISPATCH(); }
+  NEXT(8);
+L_JumpIfNonNull:
+  if (rd<Ref>(S(0))) { pc = code->code.data() + U32(1); DISPATCH(); }
+  NEXT(8);
 // (self->interruption_ is loaded here, not kept in a variable: the loop without these checks
 // then compiles as it did before they existed.)
 L_ConsumeFuel: {

@@ -30,6 +30,11 @@ uint32_t Module::func_type_index(uint32_t func) const {
   return functions[func - imported_funcs.size()];
 }
 
+const TypeDef& Module::type_def(uint32_t type) const {
+  static const TypeDef kPlainFuncType;
+  return type < type_defs.size() ? type_defs[type] : kPlainFuncType;
+}
+
 const TableType& Module::table_type(uint32_t table) const {
   if (table < imported_tables.size()) return imports[imported_tables[table]].table;
   return tables[table - imported_tables.size()].type;

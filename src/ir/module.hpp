@@ -112,6 +112,9 @@ struct Module {
   std::vector<uint8_t> bytes;  // the binary every ByteRange refers to
 
   std::vector<FuncType> types;
+  // Parallel to `types` when the module uses 3.0 type forms; an absent entry is a final function
+  // type in a rec group of its own (what every 2.0 type is). Read it through type_def().
+  std::vector<TypeDef> type_defs;
   std::vector<Import> imports;
   std::vector<uint32_t> functions;  // type index of each defined function
   std::vector<Table> tables;
@@ -152,6 +155,9 @@ struct Module {
   const TableType& table_type(uint32_t table) const;
   const MemoryType& memory_type(uint32_t memory) const;
   const GlobalType& global_type(uint32_t global) const;
+
+  const TypeDef& type_def(uint32_t type) const;
+  bool is_func_type(uint32_t type) const { return type_def(type).kind == CompKind::Func; }
 
   // Name from the name section, or empty.
   std::string_view func_name(uint32_t func) const;

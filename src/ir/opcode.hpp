@@ -38,6 +38,7 @@ enum class ImmKind : uint8_t {
   Shuffle,     // 16 lane indices
   Lane,        // 1 lane byte
   MemArgLane,  // memarg then 1 lane byte
+  TypeIdx,     // u32 type index (call_ref, struct.new, ...)
 };
 
 enum class Opcode : uint16_t {

@@ -2,6 +2,71 @@
 
 namespace loom {
 
+// The abstract heap type a concrete type of `kind` sits directly below.
+AbsHeap abstract_of(CompKind kind) {
+  switch (kind) {
+    case CompKind::Func:
+      return AbsHeap::Func;
+    case CompKind::Struct:
+      return AbsHeap::Struct;
+    case CompKind::Array:
+      return AbsHeap::Array;
+  }
+  return AbsHeap::Func;
+}
+
+bool abstract_heap_matches(AbsHeap a, AbsHeap b) {
+  if (a == b) return true;
+  switch (a) {
+    case AbsHeap::None:
+      return b == AbsHeap::Any || b == AbsHeap::Eq || b == AbsHeap::I31 || b == AbsHeap::Struct ||
+             b == AbsHeap::Array;
+    case AbsHeap::I31:
+    case AbsHeap::Struct:
+    case AbsHeap::Array:
+      return b == AbsHeap::Eq || b == AbsHeap::Any;
+    case AbsHeap::Eq:
+      return b == AbsHeap::Any;
+    case AbsHeap::NoFunc:
+      return b == AbsHeap::Func;
+    case AbsHeap::NoExtern:
+      return b == AbsHeap::Extern;
+    case AbsHeap::NoExn:
+      return b == AbsHeap::Exn;
+    default:
+      return false;
+  }
+}
+
+AbsHeap abstract_top(AbsHeap h) {
+  switch (h) {
+    case AbsHeap::Func:
+    case AbsHeap::NoFunc:
+      return AbsHeap::Func;
+    case AbsHeap::Extern:
+    case AbsHeap::NoExtern:
+      return AbsHeap::Extern;
+    case AbsHeap::Exn:
+    case AbsHeap::NoExn:
+      return AbsHeap::Exn;
+    default:
+      return AbsHeap::Any;
+  }
+}
+
+AbsHeap abstract_bottom(AbsHeap h) {
+  switch (abstract_top(h)) {
+    case AbsHeap::Func:
+      return AbsHeap::NoFunc;
+    case AbsHeap::Extern:
+      return AbsHeap::NoExtern;
+    case AbsHeap::Exn:
+      return AbsHeap::NoExn;
+    default:
+      return AbsHeap::None;
+  }
+}
+
 std::string to_string(HeapType h) {
   if (h.is_index()) return std::to_string(h.value);
   switch (static_cast<AbsHeap>(h.value)) {

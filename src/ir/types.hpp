@@ -74,6 +74,35 @@ struct FuncType {
 };
 std::string to_string(const FuncType& t);
 
+// The parts of a 3.0 type definition beyond a function signature (GC: rec groups, subtypes,
+// structs and arrays). Module::types keeps the signature of every function type; a struct or
+// array type has an empty signature there and its fields here.
+enum class CompKind : uint8_t { Func, Struct, Array };
+enum class Packed : uint8_t { None, I8, I16 };
+struct FieldType {
+  ValType type;  // the unpacked type (i32 for packed fields)
+  Packed packed = Packed::None;
+  bool is_mutable = false;
+  friend bool operator==(const FieldType&, const FieldType&) = default;
+};
+inline constexpr uint32_t kNoSuper = UINT32_MAX;
+// Subtyping among abstract heap types: any > eq > {i31, struct, array} > none, func > nofunc,
+// extern > noextern, exn > noexn.
+bool abstract_heap_matches(AbsHeap actual, AbsHeap expected);
+// The abstract heap type directly above a concrete type of `kind`, and a hierarchy's top/bottom.
+AbsHeap abstract_of(CompKind kind);
+AbsHeap abstract_top(AbsHeap h);
+AbsHeap abstract_bottom(AbsHeap h);
+struct TypeDef {
+  CompKind kind = CompKind::Func;
+  bool is_final = true;
+  uint32_t super = kNoSuper;      // declared supertype index (at most one)
+  uint32_t rec_pos = 0;           // position in its rec group (the group starts at index - rec_pos)
+  uint32_t rec_size = 1;          // size of its rec group
+  std::vector<FieldType> fields;  // struct: its fields; array: its one element field
+  friend bool operator==(const TypeDef&, const TypeDef&) = default;
+};
+
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;

@@ -48,8 +48,10 @@ Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const 
 std::optional<Trap> run_start(Store& store, const Instance& instance);
 
 // Import matching rules, exposed for the linker and tests. Returns an empty string on match,
-// else why it does not match ("incompatible import type", ...).
+// else why it does not match ("incompatible import type", ...). `type_ids` are the importing
+// module's canonical type ids (Store::intern_module_types); without them function types are
+// compared structurally, which is right for types without concrete references.
 std::string match_import(const Import& import, const Module& module, const Store& store,
-                         const Extern& provided);
+                         const Extern& provided, std::span<const uint32_t> type_ids = {});
 
 }  // namespace loom

@@ -48,18 +48,21 @@ std::optional<Extern> Instance::find_export(std::string_view name) const {
 }
 
 std::string match_import(const Import& import, const Module& module, const Store& store,
-                         const Extern& provided) {
+                         const Extern& provided, std::span<const uint32_t> type_ids) {
   if (provided.kind != import.kind || !provided.object) return "incompatible import type";
+  const auto canonical = [&](ValType t) { return Store::canonical(t, type_ids); };
   switch (import.kind) {
     case ExternKind::Func:
-      if (*provided.func()->type != module.types[import.func_type]) {
+      if (import.func_type < type_ids.size()
+              ? !store.type_is_subtype(provided.func()->type_id, type_ids[import.func_type])
+              : *provided.func()->type != module.types[import.func_type]) {
         return "incompatible import type: expected " + to_string(module.types[import.func_type]) +
                ", got " + to_string(*provided.func()->type);
       }
       return {};
     case ExternKind::Table: {
       const TableInst& table = *provided.table();
-      if (table.type().elem != import.table.elem ||
+      if (table.type().elem != canonical(import.table.elem) ||
           !limits_match(table.type().limits, table.size(), import.table.limits)) {
         return "incompatible import type";
       }
@@ -73,8 +76,15 @@ std::string match_import(const Import& import, const Module& module, const Store
       }
       return {};
     }
-    case ExternKind::Global:
-      if (provided.global()->type != import.global) return "incompatible import type";
+    case ExternKind::Global: {
+      const GlobalType& type = provided.global()->type;
+      const ValType expected = canonical(import.global.type);
+      if (type.is_mutable != import.global.is_mutable ||
+          (type.is_mutable ? type.type != expected
+                           : !store.val_type_matches(type.type, expected))) {
+        return "incompatible import type";
+      }
+    }
       return {};
     case ExternKind::Tag:
       return "incompatible import type: tags are not supported yet";
@@ -89,8 +99,9 @@ Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const 
     return link_error("expected " + std::to_string(module.imports.size()) + " imports, got " +
                       std::to_string(imports.size()));
   }
+  std::vector<uint32_t> type_ids = store.intern_module_types(module);
   for (size_t i = 0; i < imports.size(); ++i) {
-    std::string why = match_import(module.imports[i], module, store, imports[i]);
+    std::string why = match_import(module.imports[i], module, store, imports[i], type_ids);
     if (!why.empty()) {
       const Import& imp = module.imports[i];
       return link_error(why + " for import \"" + imp.module + "\" \"" + imp.field + "\"");
@@ -100,8 +111,7 @@ Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const 
   auto created_instance = store.create_instance(module_ptr);
   if (!created_instance) return link_error(created_instance.error().message);
   Instance* inst = *created_instance;
-  inst->type_ids.reserve(module.types.size());
-  for (const FuncType& type : module.types) inst->type_ids.push_back(store.intern_type(type));
+  inst->type_ids = std::move(type_ids);
 
   for (const Extern& ext : imports) {
     switch (ext.kind) {
@@ -127,13 +137,17 @@ Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const 
                                                      num_imported_funcs + i));
   }
   // Globals before tables: a 3.0 table initializer may read a global.
+  // Runtime objects carry canonical types, so modules that share them can compare them.
   for (const Global& global : module.globals) {
-    inst->globals.push_back(
-        store.create_global(global.type, evaluate_const_expr(*inst, global.init)));
+    GlobalType type = global.type;
+    type.type = Store::canonical(type.type, inst->type_ids);
+    inst->globals.push_back(store.create_global(type, evaluate_const_expr(*inst, global.init)));
   }
   for (const loom::Table& table : module.tables) {
     Ref init = table.has_init ? evaluate_const_expr(*inst, table.init).ref : nullptr;
-    auto created = store.create_table(table.type, init);
+    TableType type = table.type;
+    type.elem = Store::canonical(type.elem, inst->type_ids);
+    auto created = store.create_table(type, init);
     if (!created) return link_error(created.error().message);
     inst->tables.push_back(*created);
   }

@@ -11,20 +11,56 @@ namespace loom {
 
 Store::~Store() = default;
 
-size_t Store::FuncTypeHash::operator()(const FuncType& t) const {
-  size_t h = t.params.size() * 31 + t.results.size();
-  auto mix = [&h](const ValType& v) {
-    h = h * 1000003 ^ (static_cast<size_t>(v.kind) << 1 ^ v.nullable ^ size_t{v.heap.value} << 8);
-  };
-  for (const ValType& v : t.params) mix(v);
-  for (const ValType& v : t.results) mix(v);
-  return h;
+uint32_t Store::intern_type(const FuncType& type) {
+  Module single;
+  single.types.push_back(type);
+  return intern_module_types(single)[0];
 }
 
-uint32_t Store::intern_type(const FuncType& type) {
-  auto [it, inserted] = type_ids_.try_emplace(type, static_cast<uint32_t>(types_.size()));
-  if (inserted) types_.push_back(std::make_unique<FuncType>(type));
-  return it->second;
+std::vector<uint32_t> Store::intern_module_types(const Module& module) {
+  std::vector<TypeCanonicalizer::NewGroup> new_groups;
+  std::vector<uint32_t> ids = canonicalizer_.canonicalize(module, &new_groups);
+  const std::span<const uint32_t> id_span(ids);
+  for (const TypeCanonicalizer::NewGroup& group : new_groups) {
+    for (uint32_t i = 0; i < group.size; ++i) {
+      const uint32_t index = group.begin + i;
+      const TypeDef& def = module.type_def(index);
+      FuncType sig = module.types[index];
+      for (ValType& t : sig.params) t = canonical(t, id_span);
+      for (ValType& t : sig.results) t = canonical(t, id_span);
+      types_.push_back(std::make_unique<FuncType>(std::move(sig)));
+      type_kinds_.push_back(def.kind);
+      type_supers_.push_back(def.super < ids.size() ? ids[def.super] : kNoSuper);
+    }
+  }
+  return ids;
+}
+
+bool Store::type_is_subtype(uint32_t sub, uint32_t super) const {
+  for (uint32_t depth = 0; sub < type_supers_.size() && depth <= types_.size(); ++depth) {
+    if (sub == super) return true;
+    sub = type_supers_[sub];
+  }
+  return false;
+}
+
+bool Store::val_type_matches(ValType actual, ValType expected) const {
+  if (actual.kind != expected.kind) return false;
+  if (!actual.is_ref()) return true;
+  if (actual.nullable && !expected.nullable) return false;
+  const HeapType a = actual.heap, e = expected.heap;
+  if (a == e) return true;
+  const auto known = [this](HeapType h) { return h.value < type_kinds_.size(); };
+  if (a.is_index() && e.is_index()) return type_is_subtype(a.value, e.value);
+  if (a.is_index()) {
+    return known(a) &&
+           abstract_heap_matches(abstract_of(type_kinds_[a.value]), static_cast<AbsHeap>(e.value));
+  }
+  if (e.is_index()) {
+    return known(e) &&
+           static_cast<AbsHeap>(a.value) == abstract_bottom(abstract_of(type_kinds_[e.value]));
+  }
+  return abstract_heap_matches(static_cast<AbsHeap>(a.value), static_cast<AbsHeap>(e.value));
 }
 
 FunctionInst* Store::create_host_function(const FuncType& type, HostCallback callback) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ir/module.hpp"
+#include "ir/type_canon.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/resource_budget.hpp"
 #include "runtime/table.hpp"
@@ -30,7 +31,7 @@ using HostCallback =
 
 struct FunctionInst {
   const FuncType* type = nullptr;  // interned in the store
-  uint32_t type_id = 0;            // canonical id: equal ids <=> equal function types
+  uint32_t type_id = 0;            // canonical id: equal ids <=> equivalent types (type_canon.hpp)
   Instance* instance = nullptr;    // wasm function: its instance; nullptr for host functions
   uint32_t index = 0;              // wasm function: index in the instance's module
   HostCallback host;               // host function
@@ -96,9 +97,25 @@ class Store {
   Store& operator=(const Store&) = delete;
   ~Store();
 
-  // Function types are interned: the same type always gets the same id.
+  // Types are interned iso-recursively: equivalent types always get the same canonical id. A
+  // host function type (numbers and abstract references only) is a final type of its own group.
   uint32_t intern_type(const FuncType& type);
+  // Canonical ids of all of a (validated) module's types.
+  std::vector<uint32_t> intern_module_types(const Module& module);
+  // The signature of a canonical function type; its concrete references name canonical ids.
   const FuncType& type(uint32_t id) const { return *types_[id]; }
+  // Subtyping between canonical types (declared supertypes, walked up: at most subtype-depth).
+  bool type_is_subtype(uint32_t sub, uint32_t super) const;
+  CompKind type_kind(uint32_t id) const { return type_kinds_[id]; }
+  // actual <: expected for value types whose concrete heap types are canonical ids.
+  bool val_type_matches(ValType actual, ValType expected) const;
+  // `t` with the module-relative type indices in it replaced by canonical ids.
+  static ValType canonical(ValType t, std::span<const uint32_t> type_ids) {
+    if (t.is_ref() && t.heap.is_index() && t.heap.value < type_ids.size()) {
+      t.heap = HeapType::index(type_ids[t.heap.value]);
+    }
+    return t;
+  }
 
   FunctionInst* create_host_function(const FuncType& type, HostCallback callback);
   FunctionInst* create_wasm_function(uint32_t type_id, Instance* instance, uint32_t index);
@@ -127,14 +144,14 @@ class Store {
   Executor* executor() const { return executor_; }
 
  private:
-  struct FuncTypeHash {
-    size_t operator()(const FuncType& t) const;
-  };
   // Declared before the objects that charge them, so they outlive those objects.
   ResourceBudget memory_bytes_{0, StoreLimits{}.max_memory_bytes};
   ResourceBudget table_elements_{0, StoreLimits{}.max_table_elements};
+  TypeCanonicalizer canonicalizer_;
+  // Per canonical id: the signature (empty for struct and array types), kind and supertype.
   std::vector<std::unique_ptr<FuncType>> types_;
-  std::unordered_map<FuncType, uint32_t, FuncTypeHash> type_ids_;
+  std::vector<CompKind> type_kinds_;
+  std::vector<uint32_t> type_supers_;
   std::vector<std::unique_ptr<FunctionInst>> functions_;
   std::vector<std::unique_ptr<MemoryInst>> memories_;
   std::vector<std::unique_ptr<TableInst>> tables_;

@@ -26,6 +26,8 @@ std::string_view trap_message(TrapKind kind) {
       return "call stack exhausted";
     case TrapKind::NullReference:
       return "null reference";
+    case TrapKind::NullFunctionReference:
+      return "null function reference";
     case TrapKind::OutOfFuel:
       return "all fuel consumed";
     case TrapKind::Interrupted:

@@ -19,8 +19,9 @@ enum class TrapKind : uint8_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   NullReference,
-  OutOfFuel,    // the store's fuel ran out (Store::set_fuel)
-  Interrupted,  // the store's epoch deadline passed (a timeout)
+  NullFunctionReference,  // call_ref / return_call_ref of null
+  OutOfFuel,              // the store's fuel ran out (Store::set_fuel)
+  Interrupted,            // the store's epoch deadline passed (a timeout)
   HostError,
 };
 

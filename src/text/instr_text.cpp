@@ -64,6 +64,7 @@ void InstrText::arity(const Instr& instr, int& params, int& results) const {
       break;
     case Opcode::LocalTee:
     case Opcode::RefIsNull:
+    case Opcode::RefAsNonNull:
     case Opcode::MemoryGrow:
     case Opcode::TableGet:
       params = results = 1;
@@ -93,6 +94,7 @@ void InstrText::arity(const Instr& instr, int& params, int& results) const {
       break;
     }
     case Opcode::CallIndirect:
+    case Opcode::CallRef:
       params = type_params(instr.index) + 1;
       results = type_results(instr.index);
       break;
@@ -140,6 +142,7 @@ std::string InstrText::text(const Instr& instr, const InstrReader& in,
     case ImmKind::GlobalIdx:
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
+    case ImmKind::TypeIdx:
       s += num(instr.index);
       break;
     case ImmKind::TableIdx:

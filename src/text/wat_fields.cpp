@@ -226,6 +226,10 @@ bool WatParser::parse_table() {
     return expect_rparen() && expect_rparen();
   }
   if (!parse_table_type(table.type)) return false;
+  if (!at_rparen()) {  // 3.0: an initializer expression for every element
+    table.has_init = true;
+    if (!parse_const_expr(field_end(), table.init)) return false;
+  }
   m_.tables.push_back(table);
   return expect_rparen();
 }
@@ -357,7 +361,8 @@ bool WatParser::parse_elem_items(ElemSegment& seg, bool indices) {
     }
   }
   // Items that are all `ref.func x` of a funcref segment are written as plain indices (flags 0-3),
-  // otherwise as expressions (flags 4-7), as other tools do.
+  // otherwise as expressions (flags 4-7), as other tools do. The segment keeps its written type
+  // (funcref), while a list of plain indices is (ref func) with typed references.
   bool all_ref_func = seg.type == ValType::funcref();
   std::vector<uint32_t> funcs;
   for (const ConstExpr& e : exprs) {
@@ -378,7 +383,7 @@ bool WatParser::parse_elem_items(ElemSegment& seg, bool indices) {
   uint32_t flags = 0;
   switch (seg.mode) {
     case SegmentMode::Active:
-      flags = (seg.table != 0 || seg.type != ValType::funcref()) ? 2 : 0;
+      flags = (seg.table != 0 || (uses_exprs && seg.type != ValType::funcref())) ? 2 : 0;
       break;
     case SegmentMode::Passive:
       flags = 1;
@@ -421,6 +426,9 @@ bool WatParser::parse_elem() {
   }
   // Element list: `func x*`, `reftype expr*`, or (active, MVP form) just `x*`.
   bool indices = true;
+  if (features_.has(Feature::FunctionReferences)) {
+    seg.type = ValType::ref(HeapType::abstract(AbsHeap::Func), false);
+  }
   if (is_keyword("func")) {
     ++pos_;
   } else if (is_keyword("funcref") || is_keyword("externref") || is_lparen_kw("ref")) {

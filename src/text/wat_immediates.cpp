@@ -179,6 +179,10 @@ bool WatParser::parse_immediates(Opcode op, const Token& op_token, std::vector<u
       if (!parse_index(Space::Func, a)) return false;
       append_uleb(out, a);
       return true;
+    case ImmKind::TypeIdx:
+      if (!parse_index(Space::Type, a)) return false;
+      append_uleb(out, a);
+      return true;
     case ImmKind::CallIndirect: {
       if (!parse_opt_index(Space::Table, b)) return false;
       const Token& at = cur();

@@ -89,7 +89,7 @@ bool ConstExprValidator::validate(const ConstExpr& expr, ValType expected, size_
             return fail(instr.offset, "type mismatch: expected " + to_string(operand) +
                                           ", got nothing (" + std::string(op_text(instr.op)) + ")");
           }
-          if (!val_type_matches(stack_.back(), operand)) {
+          if (!types_.matches(stack_.back(), operand)) {
             return fail(instr.offset, "type mismatch: expected " + to_string(operand) + ", got " +
                                           to_string(stack_.back()) + " (" +
                                           std::string(op_text(instr.op)) + ")");
@@ -112,7 +112,7 @@ bool ConstExprValidator::validate(const ConstExpr& expr, ValType expected, size_
     error_.kind = ErrorKind::Malformed;
     return false;
   }
-  if (stack_.size() != 1 || !val_type_matches(stack_[0], expected)) {
+  if (stack_.size() != 1 || !types_.matches(stack_[0], expected)) {
     std::string got = "[";
     for (size_t i = 0; i < stack_.size(); ++i) got += (i ? " " : "") + to_string(stack_[i]);
     return fail(end_offset, "type mismatch: constant expression must produce [" +

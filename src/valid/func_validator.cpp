@@ -13,32 +13,11 @@ namespace {
 constexpr size_t kMaxNesting = limit_value(Limit::ControlNesting);
 }  // namespace
 
-bool val_type_matches(ValType actual, ValType expected) {
-  if (is_unknown(actual) || is_unknown(expected)) return true;
-  if (actual.kind != expected.kind) return false;
-  if (actual.kind != ValKind::Ref) return true;
-  if (actual.nullable && !expected.nullable) return false;
-  if (actual.heap == expected.heap) return true;
-  // Without GC every type index names a function type, so (ref $t) <: funcref; the bottom types
-  // nofunc/noextern sit below their hierarchies.
-  const bool expected_func = expected.heap.is(AbsHeap::Func) || expected.heap.is_index();
-  if (actual.heap.is_index() && expected.heap.is(AbsHeap::Func)) return true;
-  if (actual.heap.is(AbsHeap::NoFunc) && expected_func) return true;
-  if (actual.heap.is(AbsHeap::NoExtern) && expected.heap.is(AbsHeap::Extern)) return true;
-  return false;
-}
-
 namespace {
 
 // to_string, naming the polymorphic bottom type as the spec's algorithm does.
 std::string type_name(ValType t) {
   return is_unknown(t) ? "unknown" : to_string(t);
-}
-
-// Fast path of val_type_matches for the common numeric case.
-inline bool matches(ValType actual, ValType expected) {
-  if (actual.kind == expected.kind && actual.kind != ValKind::Ref) return true;
-  return val_type_matches(actual, expected);
 }
 
 void scan_ref_funcs(const Module& module, const Features& features, const ConstExpr& expr,
@@ -82,13 +61,14 @@ std::vector<bool> collect_declared_functions(const Module& module, const Feature
 FuncValidator::FuncValidator(const Module& module, const Features& features)
     : module_(module),
       features_(features),
-      declared_refs_(collect_declared_functions(module, features)) {
+      declared_refs_(collect_declared_functions(module, features)),
+      types_(module) {
   // The fast path's table: single-byte opcodes of enabled features, with their fixed types.
   const auto numeric = [](ValKind k) { return k >= ValKind::I32 && k <= ValKind::F64; };
   const bool memory0_is_i32 = module_.num_memories() > 0 && !module_.memory_type(0).limits.is64;
-  const bool table0_is_funcref_i32 =
-      module_.num_tables() > 0 && !module_.table_type(0).limits.is64 &&
-      val_type_matches(module_.table_type(0).elem, ValType::funcref());
+  const bool table0_is_funcref_i32 = module_.num_tables() > 0 &&
+                                     !module_.table_type(0).limits.is64 &&
+                                     types_.matches(module_.table_type(0).elem, ValType::funcref());
   for (size_t i = 0; i < kOpcodeCount; ++i) {
     const auto op = static_cast<Opcode>(i);
     const OpInfo& info = op_info(op);
@@ -283,6 +263,7 @@ bool FuncValidator::begin_function(uint32_t func_index, const FunctionBody& body
     return fail(limit_error(Limit::FunctionBodyBytes));
   }
   declared_local_count_ = total;
+  if (!begin_local_inits(body)) return false;
   // A flat list of local types makes local.get one load; build it only when it is not much longer
   // than the body, so that huge local declarations keep validation linear in the input size.
   if (params_.size() + total <= std::max<uint64_t>(1024, body.code.size())) {
@@ -393,7 +374,8 @@ bool FuncValidator::check_top(std::span<const ValType> types) {
 }
 
 void FuncValidator::push_ctrl(Opcode op, const FrameSig& sig) {
-  ctrls_.push_back(ControlFrame{op, sig, static_cast<uint32_t>(vals_.size()), false});
+  ctrls_.push_back(ControlFrame{op, sig, static_cast<uint32_t>(vals_.size()), false,
+                                static_cast<uint32_t>(local_inits_.size())});
 }
 
 bool FuncValidator::pop_ctrl(ControlFrame& out) {
@@ -406,6 +388,7 @@ bool FuncValidator::pop_ctrl(ControlFrame& out) {
                 " (" + std::string(op_text(current_op_)) + ")");
   }
   out = frame;
+  reset_local_inits(frame.init_height);
   ctrls_.pop_back();
   return true;
 }
@@ -429,7 +412,11 @@ bool FuncValidator::check_table(uint32_t table) {
 }
 
 bool FuncValidator::check_type_index(uint32_t type_index) {
-  if (type_index < module_.types.size()) return true;
+  // Block types, call_indirect and functions name function types (GC adds structs and arrays).
+  if (type_index < module_.types.size()) {
+    if (module_.is_func_type(type_index)) return true;
+    return fail("type mismatch: type " + std::to_string(type_index) + " is not a function type");
+  }
   return fail("unknown type " + std::to_string(type_index));
 }
 
@@ -567,6 +554,12 @@ bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_
       push(ValKind::I32);
       return true;
     }
+    case Opcode::CallRef:
+    case Opcode::ReturnCallRef:
+    case Opcode::RefAsNonNull:
+    case Opcode::BrOnNull:
+    case Opcode::BrOnNonNull:
+      return step_typed_ref(instr);
     case Opcode::RefFunc: {
       if (!check_func(instr.index)) return false;
       if (!declared_refs_[instr.index]) return fail("undeclared function reference");
@@ -743,7 +736,7 @@ bool FuncValidator::step_call(const Instr& instr) {
   if (indirect) {
     if (!check_table(instr.index2)) return false;
     const TableType& table = module_.table_type(instr.index2);
-    if (!val_type_matches(table.elem, ValType::funcref())) {
+    if (!types_.matches(table.elem, ValType::funcref())) {
       return fail("type mismatch: " + std::string(op_text(instr.op)) +
                   " needs a funcref table, table " + std::to_string(instr.index2) + " holds " +
                   to_string(table.elem));
@@ -767,7 +760,7 @@ bool FuncValidator::step_call(const Instr& instr) {
   const std::span<const ValType> own = module_.types[type_index_].results;
   bool same = callee.results.size() == own.size();
   for (size_t i = 0; same && i < own.size(); ++i) {
-    same = val_type_matches(callee.results[i], own[i]);
+    same = types_.matches(callee.results[i], own[i]);
   }
   if (!same) {
     return fail("type mismatch: " + std::string(op_text(instr.op)) + " callee returns " +
@@ -815,10 +808,12 @@ bool FuncValidator::step_variable(const Instr& instr) {
       if (index >= local_count()) return fail("unknown local " + std::to_string(index));
       const ValType type = local_type(index);
       if (instr.op == Opcode::LocalGet) {
+        if (!local_unset_.empty() && local_unset_[index]) return fail("uninitialized local");
         push(type);
         return true;
       }
       if (!pop_expect(type)) return false;
+      if (!local_unset_.empty()) set_local_init(index);
       if (instr.op == Opcode::LocalTee) push(type);
       return true;
     }
@@ -873,7 +868,7 @@ bool FuncValidator::step_table(const Instr& instr) {
       if (!check_table(dest) || !check_table(source)) return false;
       const TableType& dest_type = module_.table_type(dest);
       const TableType& source_type = module_.table_type(source);
-      if (!val_type_matches(source_type.elem, dest_type.elem)) {
+      if (!types_.matches(source_type.elem, dest_type.elem)) {
         return type_mismatch(dest_type.elem, source_type.elem);
       }
       const ValType dest_address = table_address_type(dest);
@@ -889,7 +884,7 @@ bool FuncValidator::step_table(const Instr& instr) {
       if (!check_table(dest) || !check_elem(elem)) return false;
       const ValType table_elem = module_.table_type(dest).elem;
       const ValType seg_type = module_.elems[elem].type;
-      if (!val_type_matches(seg_type, table_elem)) return type_mismatch(table_elem, seg_type);
+      if (!types_.matches(seg_type, table_elem)) return type_mismatch(table_elem, seg_type);
       return pop_expect(ValKind::I32) && pop_expect(ValKind::I32) &&
              pop_expect(table_address_type(dest));
     }
@@ -1309,7 +1304,8 @@ bool FuncValidator::validate_body(uint32_t func_index, const FunctionBody& body)
   const uint8_t* const readable_end = module_.bytes.data() + module_.bytes.size();
   Instr instr;
   while (p < end) {
-    p = fast_run(p, end, readable_end);
+    // Non-defaultable locals need the initialisation tracking of step().
+    if (local_unset_.empty()) p = fast_run(p, end, readable_end);
     if (p == end) break;
     // Everything else, and every error, goes through the general decoder and step().
     reader.advance(static_cast<size_t>(p - reader.cursor()));

@@ -30,6 +30,7 @@
 #include "ir/module.hpp"
 #include "ir/opcode.hpp"
 #include "util/result.hpp"
+#include "valid/subtyping.hpp"
 
 namespace loom {
 
@@ -39,10 +40,6 @@ inline constexpr ValType kUnknownType{};
 inline bool is_unknown(ValType t) {
   return t.kind == ValKind::Void;
 }
-
-// Subtyping as far as it is needed before GC: equality, plus nullable/abstract widening of
-// references (a (ref $t) of a function type is a funcref, a non-null ref is a nullable ref).
-bool val_type_matches(ValType actual, ValType expected);
 
 // The signature of a control frame: a block type, or the function itself (no start types).
 struct FrameSig {
@@ -56,6 +53,7 @@ struct ControlFrame {
   FrameSig sig;
   uint32_t height = 0;       // operand stack height when the frame was entered (after its params)
   bool unreachable = false;  // the rest of the frame is stack-polymorphic
+  uint32_t init_height = 0;  // local_inits_ size at entry: locals set inside are reset at the end
 };
 
 // The operand stack: a vector's interface where the validator uses one, plus raw access for the
@@ -235,6 +233,24 @@ class FuncValidator {
   bool step_memory(const Instr& instr);
   bool step_call(const Instr& instr);
   bool step_select(const Instr& instr, std::span<const ValType> select_types);
+  // Typed function references (func_validator_refs.cpp).
+  bool step_typed_ref(const Instr& instr);
+  bool check_tail_call_results(const FuncType& callee);
+  bool pop_ref(ValType& out);
+  // Local initialisation (3.0): non-defaultable locals must be set before they are read; a set
+  // inside a block counts until the block's end.
+  bool begin_local_inits(const FunctionBody& body);
+  void set_local_init(uint32_t index) {
+    if (!local_unset_[index]) return;
+    local_unset_[index] = 0;
+    local_inits_.push_back(index);
+  }
+  void reset_local_inits(uint32_t height) {
+    while (local_inits_.size() > height) {
+      local_unset_[local_inits_.back()] = 1;
+      local_inits_.pop_back();
+    }
+  }
 
   // Immediate checks shared by simple and hand-typed instructions.
   bool check_memory(uint32_t memory);
@@ -268,6 +284,12 @@ class FuncValidator {
   const Module& module_;
   const Features& features_;
   std::vector<bool> declared_refs_;  // C.refs: functions ref.func may name
+  TypeRelation types_;               // subtyping over the module's types
+  // Fast path of types_.matches for the common numeric case.
+  bool matches(ValType actual, ValType expected) const {
+    if (actual.kind == expected.kind && actual.kind != ValKind::Ref) return true;
+    return types_.matches(actual, expected);
+  }
 
   // Per function; vectors keep their capacity across functions.
   bool started_ = false;
@@ -285,6 +307,8 @@ class FuncValidator {
   uint64_t declared_local_count_ = 0;
   TypeStack vals_;
   std::vector<ControlFrame> ctrls_;
+  std::vector<uint8_t> local_unset_;   // per local when some is non-defaultable, else empty
+  std::vector<uint32_t> local_inits_;  // locals set since their frames began
   std::unordered_set<const ValType*> br_table_checked_;  // result lists a br_table has checked
 
   Error error_;
@@ -295,7 +319,7 @@ class FuncValidator {
 class ConstExprValidator {
  public:
   ConstExprValidator(const Module& module, const Features& features)
-      : module_(module), features_(features) {}
+      : module_(module), features_(features), types_(module) {}
   bool validate(const ConstExpr& expr, ValType expected, size_t visible_globals);
   const Error& error() const { return error_; }
   Error take_error() { return std::move(error_); }
@@ -305,6 +329,7 @@ class ConstExprValidator {
 
   const Module& module_;
   const Features& features_;
+  TypeRelation types_;
   std::vector<ValType> stack_;
   Error error_;
 };

@@ -12,6 +12,7 @@
 #include "binary/type_reader.hpp"
 #include "ir/limits.hpp"
 #include "valid/func_validator.hpp"
+#include "valid/type_defs.hpp"
 
 namespace loom {
 namespace {
@@ -127,7 +128,11 @@ class EntryLocator {
 class ModuleValidator {
  public:
   ModuleValidator(const Module& module, const Features& features)
-      : m_(module), f_(features), locator_(module, features), consts_(module, features) {}
+      : m_(module),
+        f_(features),
+        locator_(module, features),
+        consts_(module, features),
+        types_(module) {}
 
   Status run() {
     if (!check_implementation_limits() || !check_types() || !check_imports() ||
@@ -226,6 +231,9 @@ class ModuleValidator {
   }
 
   bool check_types() {
+    if (TypeDefError e; !check_type_defs(m_, types_, e)) {
+      return fail_at(kTypeSection, e.type, std::move(e.message));
+    }
     for (uint32_t i = 0; i < m_.types.size(); ++i) {
       for (const auto* list : {&m_.types[i].params, &m_.types[i].results}) {
         for (ValType t : *list) {
@@ -299,6 +307,10 @@ class ModuleValidator {
           if (imp.func_type >= m_.types.size()) {
             return fail(import_offset(i), "unknown type " + std::to_string(imp.func_type));
           }
+          if (!m_.is_func_type(imp.func_type)) {
+            return fail(import_offset(i), "type mismatch: type " + std::to_string(imp.func_type) +
+                                              " is not a function type");
+          }
           break;
         case ExternKind::Table:
           if (!check_table_type(imp.table, Where{kImportSection, i})) return false;
@@ -323,6 +335,11 @@ class ModuleValidator {
     for (uint32_t i = 0; i < m_.functions.size(); ++i) {
       if (m_.functions[i] >= m_.types.size()) {
         return fail_at(kFunctionSection, i, "unknown type " + std::to_string(m_.functions[i]));
+      }
+      if (!m_.is_func_type(m_.functions[i])) {
+        return fail_at(kFunctionSection, i,
+                       "type mismatch: type " + std::to_string(m_.functions[i]) +
+                           " of a function is not a function type");
       }
     }
     return true;
@@ -403,7 +420,7 @@ class ModuleValidator {
           return fail(seg_offset, "unknown table " + std::to_string(seg.table));
         }
         const TableType& table = m_.table_type(seg.table);
-        if (!val_type_matches(seg.type, table.elem)) {
+        if (!types_.matches(seg.type, table.elem)) {
           return fail(seg_offset, "type mismatch: element segment of type " + to_string(seg.type) +
                                       " for a table of " + to_string(table.elem));
         }
@@ -490,6 +507,7 @@ class ModuleValidator {
   const Features& f_;
   EntryLocator locator_;
   ConstExprValidator consts_;
+  TypeRelation types_;
   Error error_;
 };
 

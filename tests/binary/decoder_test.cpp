@@ -430,7 +430,7 @@ TEST(DecodeTables, TableWithInitializerNeedsFunctionReferences) {
   {
     ModuleBuilder mb;
     const size_t payload = mb.section(kTableSection, vec({entry}));
-    expect_error(mb.bytes(), "malformed reference type", payload + 1);
+    expect_error(mb.bytes(), "malformed reference type", payload + 1, Features::wasm20());
   }
   ModuleBuilder mb;
   const size_t payload = mb.section(kTableSection, vec({entry}));
@@ -616,7 +616,8 @@ TEST(DecodeElements, AllEightEncodings) {
   EXPECT_EQ(e[0].mode, SegmentMode::Active);
   EXPECT_EQ(e[0].table, 0u);
   EXPECT_EQ(slice(m, e[0].offset.range), i32_const_expr(0).vec());
-  EXPECT_EQ(e[0].type, ValType::funcref());
+  // Function indices are never null: (ref func) with typed references (on by default).
+  EXPECT_EQ(e[0].type, ValType::ref(HeapType::abstract(AbsHeap::Func), false));
   EXPECT_EQ(e[0].func_indices, (std::vector<uint32_t>{0, 1}));
 
   EXPECT_EQ(e[1].mode, SegmentMode::Passive);

@@ -97,6 +97,7 @@ Bytes encode_immediates(ImmKind kind) {
     case ImmKind::TableIdx:
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
+    case ImmKind::TypeIdx:
       return uleb(300);
     case ImmKind::BrTable:
       return vec_u32({1, 2, 3}).uleb(4);
@@ -155,6 +156,7 @@ void check_immediates(ImmKind kind, const Decoded& d) {
     case ImmKind::TableIdx:
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
+    case ImmKind::TypeIdx:
       EXPECT_EQ(i.index, 300u);
       break;
     case ImmKind::BrTable:

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -351,9 +352,59 @@ TEST(Limits, TableElements) {
 
 // Rows with nothing to parse yet, and the runtime's own (see limits.def).
 TEST(Limits, NotEnforcedHere) {
-  GTEST_SKIP() << "rec-groups, subtype-depth, struct-fields, array-new-fixed-operands: no GC type "
-                  "forms are decoded yet; tags: only tag imports exist, and the imports limit is "
-                  "lower; memory64-pages: the runtime's memory64 support";
+  GTEST_SKIP() << "array-new-fixed-operands: GC instructions are not decoded yet; tags: only tag "
+                  "imports exist, and the imports limit is lower; memory64-pages: the runtime's "
+                  "memory64 support";
+}
+
+// The GC type forms (decoded with --enable-gc): rec-groups, struct-fields, subtype-depth.
+void expect_gc(const std::vector<uint8_t>& bytes, std::optional<Limit> refused_by) {
+  const Features gc = Features::all();
+  Result<Module> module = decode_module(bytes, gc);
+  std::string message;
+  if (module) {
+    Status valid = validate_module(*module, gc);
+    if (!refused_by) {
+      EXPECT_TRUE(valid) << valid.error().to_string();
+      return;
+    }
+    ASSERT_FALSE(valid) << "accepted past " << names(*refused_by);
+    message = valid.error().message;
+  } else {
+    ASSERT_TRUE(refused_by) << module.error().to_string();
+    message = module.error().message;
+  }
+  EXPECT_NE(message.find(names(*refused_by)), std::string::npos) << message;
+}
+
+TEST(Limits, RecGroups) {
+  for (uint32_t extra : {0u, 1u}) {
+    ModuleBuilder mb;
+    mb.section(kTypeSection, repeated(at(Limit::RecGroups) + extra, rec_group({})));
+    expect_gc(mb.bytes(), extra ? std::optional(Limit::RecGroups) : std::nullopt);
+  }
+}
+
+TEST(Limits, StructFields) {
+  for (uint32_t extra : {0u, 1u}) {
+    ModuleBuilder mb;
+    const std::vector<Bytes> fields(at(Limit::StructFields) + extra, field_type(kI32, false));
+    mb.section(kTypeSection, vec({struct_type(fields)}));
+    expect_gc(mb.bytes(), extra ? std::optional(Limit::StructFields) : std::nullopt);
+  }
+}
+
+TEST(Limits, SubtypeDepth) {
+  // Type 0 has depth 0, type i is a subtype of type i - 1.
+  for (uint32_t extra : {0u, 1u}) {
+    std::vector<Bytes> types{sub_type(struct_type({}), std::nullopt, false)};
+    for (uint32_t i = 1; i <= at(Limit::SubtypeDepth) + extra; ++i) {
+      types.push_back(sub_type(struct_type({}), i - 1, false));
+    }
+    ModuleBuilder mb;
+    mb.section(kTypeSection, vec(types));
+    expect_gc(mb.bytes(), extra ? std::optional(Limit::SubtypeDepth) : std::nullopt);
+  }
 }
 
 // A module that did not come from the decoder (the text parser builds Module directly) is held

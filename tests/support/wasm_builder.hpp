@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -249,6 +250,34 @@ inline Bytes func_type(std::initializer_list<uint8_t> params,
 // The same, for value types held in Bytes.
 inline Bytes func_type(const Bytes& params, const Bytes& results) {
   return Bytes().u8(0x60).uleb(params.size()).append(params).uleb(results.size()).append(results);
+}
+
+// GC type forms (3.0): a struct of `fields` (each a storage type then a mutability byte), a
+// subtype with an optional supertype, and a rec group.
+inline Bytes struct_type(const std::vector<Bytes>& fields) {
+  Bytes out;
+  out.u8(0x5f).uleb(fields.size());
+  for (const Bytes& f : fields) out.append(f);
+  return out;
+}
+inline Bytes field_type(uint8_t storage_type, bool is_mutable) {
+  return Bytes().u8(storage_type).u8(is_mutable ? 1 : 0);
+}
+inline Bytes sub_type(const Bytes& composite, std::optional<uint32_t> super, bool is_final) {
+  Bytes out;
+  out.u8(is_final ? 0x4f : 0x50);
+  if (super) {
+    out.uleb(1).uleb(*super);
+  } else {
+    out.uleb(0);
+  }
+  return out.append(composite);
+}
+inline Bytes rec_group(const std::vector<Bytes>& types) {
+  Bytes out;
+  out.u8(0x4e).uleb(types.size());
+  for (const Bytes& t : types) out.append(t);
+  return out;
 }
 
 // limits: flag 0 (min) or 1 (min, max).

@@ -267,8 +267,7 @@ TEST(Printer, Finding5DecodeErrorsWriteNothing) {
 }
 
 // parse -> encode -> decode -> print -> parse -> encode reproduces the binary (names included).
-void round_trip_all(bool folded) {
-  const auto files = testing::wasm2_files();
+void round_trip_all(bool folded, const std::vector<std::string>& files) {
   if (files.empty()) GTEST_SKIP() << "spec testsuite not found";
   size_t checked = 0;
   PrintOptions options;
@@ -304,10 +303,17 @@ void round_trip_all(bool folded) {
 }
 
 TEST(Printer, RoundTripTestsuiteFlat) {
-  round_trip_all(false);
+  round_trip_all(false, testing::wasm2_files());
 }
 TEST(Printer, RoundTripTestsuiteFolded) {
-  round_trip_all(true);
+  round_trip_all(true, testing::wasm2_files());
+}
+// The required 3.0 files (tests/spec/files-3.0.txt): typed references, GC types, memory64.
+TEST(Printer, RoundTripTestsuite30Flat) {
+  round_trip_all(false, testing::wasm3_files());
+}
+TEST(Printer, RoundTripTestsuite30Folded) {
+  round_trip_all(true, testing::wasm3_files());
 }
 
 }  // namespace

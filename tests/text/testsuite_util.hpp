@@ -20,11 +20,11 @@ inline bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
-// The .wast files of WASM-2.0-FILES.txt (full paths); empty when the suite is absent.
-inline std::vector<std::string> wasm2_files() {
+// The .wast files of a list (one name a line, # comments) as full paths; empty when absent.
+inline std::vector<std::string> listed_files(const std::string& list_path) {
   std::vector<std::string> files;
   std::string list;
-  if (!read_file(testsuite_dir() + "/WASM-2.0-FILES.txt", list)) return files;
+  if (!read_file(list_path, list)) return files;
   std::istringstream lines(list);
   std::string line;
   while (std::getline(lines, line)) {
@@ -33,5 +33,17 @@ inline std::vector<std::string> wasm2_files() {
   }
   return files;
 }
+
+// The .wast files of WASM-2.0-FILES.txt (full paths); empty when the suite is absent.
+inline std::vector<std::string> wasm2_files() {
+  return listed_files(testsuite_dir() + "/WASM-2.0-FILES.txt");
+}
+
+#ifdef LOOM_FILES30
+// The required 3.0 files (tests/spec/files-3.0.txt).
+inline std::vector<std::string> wasm3_files() {
+  return listed_files(LOOM_FILES30);
+}
+#endif
 
 }  // namespace loom::testing
