@@ -541,6 +541,11 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_tail_call(op, module_.types[instr.index], instr, index.source());
       return true;
     }
+    case Opcode::ReturnCallRef: {
+      const Operand ref = pop();  // above the arguments, like return_call_indirect's index
+      emit_tail_call(IOp::ReturnCallRefOp, module_.types[instr.index], instr, ref.source());
+      return true;
+    }
     case Opcode::CallRef: {
       const Operand ref = pop();  // above the arguments, like call_indirect's index
       emit_call(IOp::CallRefOp, module_.types[instr.index], instr, ref.source());

@@ -454,6 +454,10 @@ L_ReturnCallWasm:
 RETURN_CALL_INDIRECT(ReturnCallIndirectOp, u32)
 RETURN_CALL_INDIRECT(ReturnCallIndirectA64, u64)
 #undef RETURN_CALL_INDIRECT
+L_ReturnCallRefOp: {
+  auto* target = static_cast<FunctionInst*>(rd<Ref>(S(2)));
+  if (!target) { TRAP(TrapKind::NullFunctionReference); }
+  callee = target; tail_args = U32(3); tail_bytes = U32(4); goto tail_call; }
   // A tail call (docs/runtime-abi.md "Tail calls"): `callee` replaces the current activation.
   // The arguments move to the frame base and the activation record is popped, so `enter` pushes
   // the callee's into the same entry with the same return pc: constant stack and frame space.
