@@ -115,7 +115,7 @@ void Compiler::store_entry(const Address& dst, const Entry& e, size_t index, con
       break;
     case Loc::Const:
       if (static_cast<int64_t>(e.bits) == static_cast<int32_t>(e.bits)) {
-        a_.mov(dst, static_cast<uint32_t>(e.bits));
+        a_.mov(dst, e.bits);
       } else {
         a_.mov(scratch, e.bits);
         a_.mov(dst, scratch);
@@ -282,6 +282,8 @@ void Compiler::emit_return() {
   for (size_t k = 0; k < n; ++k) {
     store_entry(qword[rbp + static_cast<int32_t>(16 + 16 * k)], stack_[from + k], from + k, rax);
   }
+  a_.mov(rcx, qword[r14 + offsetof(VmContext, thread)]);
+  a_.sub(qword[rcx + offsetof(JitThread, depth)], 1);
   a_.mov(r14, qword[rbp - 8]);
   a_.leave();
   a_.ret();
@@ -493,6 +495,12 @@ size_t Compiler::run(JitCode& code) {
   const size_t check_at = a_.getSize() - 4;
   a_.cmp(rcx, qword[r14 + offsetof(VmContext, stack_limit)]);
   a_.jb(stack_overflow_, CodeGenerator::T_NEAR);
+  a_.mov(rcx, qword[r14 + offsetof(VmContext, thread)]);
+  a_.mov(rdx, qword[rcx + offsetof(JitThread, depth)]);
+  a_.add(rdx, 1);
+  a_.mov(qword[rcx + offsetof(JitThread, depth)], rdx);
+  a_.cmp(rdx, qword[rcx + offsetof(JitThread, max_depth)]);
+  a_.ja(stack_overflow_, CodeGenerator::T_NEAR);
   a_.db(0x48);  // sub rsp, imm32: the frame (patched)
   a_.db(0x81);
   a_.db(0xec);

@@ -70,6 +70,7 @@ JitExecutor::JitExecutor(const Features& features, const ExecutorOptions& option
       interpreter_(features, options.limits),
       code_(kCodeReservation) {
   thread_.executor = this;
+  thread_.max_depth = options.limits.max_call_depth;
   install_fault_handler();
   // The wasm stack: a guard page below (and above) the usable part.
   const size_t page = page_size();
@@ -243,8 +244,10 @@ std::optional<Trap> JitExecutor::run_jit(FunctionInst& func, std::span<const Val
   auto* area = reinterpret_cast<Value*>((top - 16 * cells - 16) & ~uintptr_t{15});
   for (size_t i = 0; i < args.size(); ++i) area[i] = args[i];
   ++active_;
+  const uint64_t depth = thread_.depth;
   const int rc = entry_(&func, area, &thread_);
   --active_;
+  thread_.depth = depth;  // a trap unwinds without the epilogues
   if (rc != 0) {
     Trap trap = pending_ ? std::move(*pending_) : Trap{TrapKind::HostError, "lost trap", {}};
     pending_.reset();

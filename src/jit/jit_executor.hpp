@@ -30,6 +30,10 @@ struct JitThread {
   uintptr_t host_rsp = 0;  // the innermost entry's host stack pointer (16-byte aligned)
   uintptr_t wasm_sp = 0;   // the wasm rsp at the innermost call-out to C++
   JitExecutor* executor = nullptr;
+  // JIT frames live now, and the most there may be (InterpreterLimits::max_call_depth, as the
+  // interpreter counts its frames), so deep recursion traps at the same depth in both tiers.
+  uint64_t depth = 0;
+  uint64_t max_depth = 0;
 };
 
 // Per instance (r14 in JIT code): what compiled code reads without calling into C++.
