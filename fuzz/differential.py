@@ -14,6 +14,11 @@ patterns are nondeterministic by the spec and would otherwise leak into integers
 
   differential.py --runner build/fuzz/loom_exec_runner [--count N] [--seed S] [--out DIR]
   differential.py --runner ... --replay module.wasm      # run and compare one module
+  differential.py --runner ... --tier jit --reference interp   # Loom's JIT against its interpreter
+
+--tier picks the tier the runner uses (default: the machine's default); --reference interp
+compares against the runner on the interpreter instead of Node (reproducer file node.txt then
+holds the interpreter's output).
 Exit codes: 0 no mismatch, 1 mismatch, 77 skipped (node or wasm-opt missing).
 """
 import argparse
@@ -92,9 +97,13 @@ def first_difference(a, b):
 
 
 def compare(args, wasm):
-    loom_out, loom_problem = run([args.runner, str(wasm)])
-    node_out, node_problem = run([args.node, "--no-warnings", "--stack-size=4000",
-                                  str(HERE / "node_exec_runner.mjs"), str(wasm)])
+    tier = ["--tier", args.tier] if args.tier else []
+    loom_out, loom_problem = run([args.runner, *tier, str(wasm)])
+    if args.reference == "interp":
+        node_out, node_problem = run([args.runner, "--tier", "interp", str(wasm)])
+    else:
+        node_out, node_problem = run([args.node, "--no-warnings", "--stack-size=4000",
+                                      str(HERE / "node_exec_runner.mjs"), str(wasm)])
     loom_lines, node_lines = normalise(loom_out), normalise(node_out)
     problem = None
     if loom_problem:
@@ -124,9 +133,12 @@ def main():
     parser.add_argument("--no-denan", dest="denan", action="store_false",
                         help="keep NaNs (expect NaN-bit mismatches through reinterpret)")
     parser.add_argument("--replay", help="compare one existing module instead of generating")
+    parser.add_argument("--tier", choices=["interp", "jit"], help="the runner's tier")
+    parser.add_argument("--reference", choices=["node", "interp"], default="node",
+                        help="what the runner is compared with")
     args = parser.parse_args()
 
-    if not args.node:
+    if args.reference == "node" and not args.node:
         print("SKIP: node (Node.js) not found")
         return SKIP
     if not args.replay and not args.wasm_opt:

@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "binary/decoder.hpp"
+#include "valid/validator.hpp"
+
 namespace loom::fuzz {
 namespace {
 
@@ -46,6 +49,30 @@ Result<std::vector<Extern>> stub_imports(Store& store, const Module& module,
     }
   }
   return externs;
+}
+
+std::shared_ptr<const Module> decode_valid(std::span<const uint8_t> bytes,
+                                           const Features& features) {
+  Result<Module> decoded = decode_module(bytes, features);
+  if (!decoded || !validate_module(*decoded, features)) return nullptr;
+  return std::make_shared<const Module>(std::move(*decoded));
+}
+
+Sandbox::Sandbox(jit::Tier tier, const Features& features) {
+  StoreLimits limits;
+  limits.max_memory_bytes = kMaxMemoryBytes;
+  limits.max_table_elements = kMaxTableElements;
+  limits.max_instances = 4;
+  limits.max_memories = 8;
+  limits.max_tables = 16;
+  store.set_limits(limits);
+  interp::InterpreterLimits executor_limits;
+  executor_limits.stack_bytes = size_t{4} << 20;
+  executor_limits.max_call_depth = 2'000;
+  executor_limits.consume_fuel = true;
+  executor = jit::make_executor(tier, features, {.limits = executor_limits});
+  store.set_executor(executor.get());
+  store.set_fuel(kFuelPerCall);
 }
 
 }  // namespace loom::fuzz

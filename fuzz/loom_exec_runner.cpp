@@ -12,7 +12,7 @@
 // since NaN bits are nondeterministic by the spec), references as null / ref. Trap kinds are the
 // classes both engines can tell apart (see trap_class). Both runners must print the same lines.
 //
-//   loom_exec_runner FILE.wasm
+//   loom_exec_runner [--tier interp|jit] FILE.wasm   (default: the machine's default tier)
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -23,7 +23,7 @@
 
 #include "binary/decoder.hpp"
 #include "exec_support.hpp"
-#include "interp/interpreter.hpp"
+#include "jit/tier.hpp"
 #include "runtime/instance.hpp"
 #include "valid/validator.hpp"
 
@@ -185,7 +185,7 @@ void print_exported_state(const Instance& instance) {
   }
 }
 
-int run(const char* path) {
+int run(const char* path, jit::Tier tier) {
   std::FILE* file = std::fopen(path, "rb");
   if (!file) {
     std::fprintf(stderr, "%s: cannot open\n", path);
@@ -214,8 +214,8 @@ int run(const char* path) {
   }
   auto module = std::make_shared<const Module>(std::move(*decoded));
   Store store;
-  interp::Interpreter interpreter(features);
-  store.set_executor(&interpreter);
+  const std::unique_ptr<Executor> executor = jit::make_executor(tier, features);
+  store.set_executor(executor.get());
   auto imports = fuzz::stub_imports(store, *module, logging_import);
   if (!imports) {
     std::printf("skip %s\n", imports.error().message.c_str());
@@ -254,7 +254,7 @@ int run(const char* path) {
     std::printf("call %s\n", exp.name.c_str());
     std::vector<Value> results(hang_limit_initializer ? hang_limit_initializer->type->results.size()
                                                       : 0);
-    if (hang_limit_initializer) (void)interpreter.call(*hang_limit_initializer, {}, results);
+    if (hang_limit_initializer) (void)executor->call(*hang_limit_initializer, {}, results);
     const size_t number = export_number++;
     if (crosses_as_v128(type)) {
       std::printf("trap jstype\n");
@@ -265,7 +265,7 @@ int run(const char* path) {
       args.push_back(argument(type.params[i], number, i));
     }
     results.assign(type.results.size(), default_value());
-    if (auto trap = interpreter.call(func, args, results)) {
+    if (auto trap = executor->call(func, args, results)) {
       std::printf("trap %s\n", trap_class(*trap, *module));
       continue;
     }
@@ -282,11 +282,17 @@ int run(const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  jit::Tier tier = jit::default_tier();
+  if (argc == 4 && std::strcmp(argv[1], "--tier") == 0 && jit::parse_tier(argv[2])) {
+    tier = *jit::parse_tier(argv[2]);
+    argv += 2;
+    argc -= 2;
+  }
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s FILE.wasm\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--tier interp|jit] FILE.wasm\n", argv[0]);
     return 2;
   }
-  const int status = run(argv[1]);
+  const int status = run(argv[1], tier);
   std::fflush(stdout);
   return status;
 }

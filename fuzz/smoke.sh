@@ -4,13 +4,15 @@
 #   wat     fuzz_wat              WAT/WAST parser, print/reparse round trip (seeds: small spec scripts)
 #   exec    fuzz_exec             instantiate + call every export under fuel (seeds: every module of
 #                                 the 2.0 spec scripts, and `wasm-opt -ttf` modules when binaryen is
-#                                 installed)
+#                                 installed), on the default tier (the JIT where the machine has it)
+#   tiers   fuzz_tiers            the JIT against the interpreter on the same inputs: results, traps,
+#                                 backtraces, fuel and memory must agree (seeds: exec's)
 # Fails (non-zero exit) on any crash, sanitizer report, timeout or leak; the reproducer is left in
 # the artifacts directory and its path printed.
 #
 #   fuzz/smoke.sh [seconds-per-target=60] [extra libFuzzer flags...]
 # Environment: BUILD_DIR (default <repo>/build-fuzz), CC/CXX (default clang-19/clang++-19),
-#              TARGETS (default "decode wat exec"), JOBS (parallel fuzzing jobs, default 1).
+#              TARGETS (default "decode wat exec tiers"), JOBS (parallel fuzzing jobs, default 1).
 # Builds and fuzzing runs take the machine's build lock (/tmp/loom-build.lock) when flock exists,
 # so do not call this under `serial`.
 set -euo pipefail
@@ -19,7 +21,7 @@ seconds="${1:-60}"
 shift || true
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$repo/build-fuzz}"
-targets="${TARGETS:-decode wat exec}"
+targets="${TARGETS:-decode wat exec tiers}"
 jobs="${JOBS:-1}"
 testsuite="$repo/../shared/wasm-testsuite"
 lock="/tmp/loom-build.lock"
@@ -32,7 +34,7 @@ if [[ ! -f "$build/build.ninja" ]]; then
   CC="${CC:-clang-19}" CXX="${CXX:-clang++-19}" cmake -S "$repo" -B "$build" -G Ninja \
     -DLOOM_FUZZ=ON -DLOOM_TESTS=OFF -DLOOM_BENCH=OFF >/dev/null
 fi
-locked ninja -C "$build" fuzz_decode_validate fuzz_wat fuzz_exec make_decode_seeds make_exec_seeds
+locked ninja -C "$build" fuzz_decode_validate fuzz_wat fuzz_exec fuzz_tiers make_decode_seeds make_exec_seeds
 
 # Without llvm-symbolizer (package llvm-19) reports stay unsymbolized: say so once, not per frame.
 if ! command -v llvm-symbolizer >/dev/null && [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]]; then
@@ -74,6 +76,10 @@ prepare_exec() {
   seeds=("$work/exec-seeds" "$repo/fuzz/corpus/decode")
   max_len=16384
 }
+prepare_tiers() {
+  prepare_exec
+  mkdir -p "$work/tiers"
+}
 
 status=0
 for target in $targets; do
@@ -81,7 +87,8 @@ for target in $targets; do
     decode) binary=fuzz_decode_validate ;;
     wat) binary=fuzz_wat ;;
     exec) binary=fuzz_exec ;;
-    *) echo "unknown target $target (decode, wat, exec)" >&2; exit 2 ;;
+    tiers) binary=fuzz_tiers ;;
+    *) echo "unknown target $target (decode, wat, exec, tiers)" >&2; exit 2 ;;
   esac
   "prepare_$target"
   parallel=()

@@ -134,12 +134,18 @@ bool read_val_type(Reader& r, const Features& f, ValType& out) {
   return true;
 }
 
-bool read_limits(Reader& r, const Features& f, Limits& out, bool is_memory) {
+namespace {
+
+// Limits, and for a memory with flag 0x08 (custom-page-sizes) the page size exponent after them.
+bool read_limits_and_page_size(Reader& r, const Features& f, Limits& out, bool is_memory,
+                               uint8_t* page_size_log2) {
   uint8_t flags;
   if (!r.read_u8(flags)) return false;
   const bool allow_shared = is_memory && f.has(Feature::Threads);
   const bool allow_64 = f.has(Feature::Memory64);
-  const uint8_t known = 0x01 | (allow_shared ? 0x02 : 0) | (allow_64 ? 0x04 : 0);
+  const bool allow_page_size = page_size_log2 && f.has(Feature::CustomPageSizes);
+  const uint8_t known =
+      0x01 | (allow_shared ? 0x02 : 0) | (allow_64 ? 0x04 : 0) | (allow_page_size ? 0x08 : 0);
   if (flags & ~known) {
     return r.fail_at(r.offset() - 1,
                      is_memory ? "malformed memory limits flags" : "malformed table limits flags");
@@ -165,7 +171,22 @@ bool read_limits(Reader& r, const Features& f, Limits& out, bool is_memory) {
       out.max = max;
     }
   }
+  if (flags & 0x08) {
+    // Any exponent that names a page size representable in 64 bits decodes; the validator
+    // accepts only 0 and 16.
+    const size_t at = r.offset();
+    uint32_t exponent;
+    if (!r.read_u32(exponent)) return false;
+    if (exponent >= 64) return r.fail_at(at, "invalid custom page size");
+    *page_size_log2 = static_cast<uint8_t>(exponent);
+  }
   return true;
+}
+
+}  // namespace
+
+bool read_limits(Reader& r, const Features& f, Limits& out, bool is_memory) {
+  return read_limits_and_page_size(r, f, out, is_memory, nullptr);
 }
 
 bool read_table_type(Reader& r, const Features& f, TableType& out) {
@@ -173,7 +194,8 @@ bool read_table_type(Reader& r, const Features& f, TableType& out) {
 }
 
 bool read_memory_type(Reader& r, const Features& f, MemoryType& out) {
-  return read_limits(r, f, out.limits, true);
+  out.page_size_log2 = 16;
+  return read_limits_and_page_size(r, f, out.limits, true, &out.page_size_log2);
 }
 
 bool read_global_type(Reader& r, const Features& f, GlobalType& out) {

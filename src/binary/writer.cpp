@@ -110,13 +110,19 @@ void ByteWriter::val_type(ValType t) {
   }
 }
 
-void ByteWriter::limits(const Limits& l) {
-  uint8_t flags = l.max ? 1 : 0;
+void ByteWriter::limits(const Limits& l, uint8_t extra_flags) {
+  uint8_t flags = extra_flags | (l.max ? 1 : 0);
   if (l.shared) flags |= 2;
   if (l.is64) flags |= 4;
   u8(flags);
   u64(l.min);
   if (l.max) u64(*l.max);
+}
+
+void ByteWriter::memory_type(const MemoryType& t) {
+  if (t.page_size_log2 == 16) return limits(t.limits);
+  limits(t.limits, 0x08);
+  u32(t.page_size_log2);
 }
 
 void ByteWriter::table_type(const TableType& t) {

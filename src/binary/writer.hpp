@@ -42,9 +42,9 @@ class ByteWriter {
   // Type encodings.
   void heap_type(HeapType h);
   void val_type(ValType t);  // numeric, vector, or reference (shorthand byte when one exists)
-  void limits(const Limits& l);
+  void limits(const Limits& l, uint8_t extra_flags = 0);
   void table_type(const TableType& t);
-  void memory_type(const MemoryType& t) { limits(t.limits); }
+  void memory_type(const MemoryType& t);  // limits, then a custom page size (flag 0x08)
   void global_type(const GlobalType& t);
 
   // Sections and other size-prefixed payloads: begin_sized() reserves nothing; end_sized() inserts

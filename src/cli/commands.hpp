@@ -3,7 +3,11 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 #include "ir/features.hpp"
+#include "jit/tier.hpp"
+#include "util/result.hpp"
 
 namespace loom::cli {
 
@@ -21,6 +25,16 @@ enum class FeatureUse { Translate, Execute };
 // enables only the interpreted ones (features.def).
 void add_feature_flags(CLI::App& command, Features& features,
                        FeatureUse use = FeatureUse::Translate);
+
+// --tier interp|jit and --jit-fallbacks, for the commands that execute modules.
+struct TierOptions {
+  std::string tier;  // empty: $LOOM_TIER if set, else jit::default_tier()
+  bool report_fallbacks = false;
+};
+void add_tier_options(CLI::App& command, TierOptions& options);
+// The tier to run on: --tier, else $LOOM_TIER (so a whole test suite switches tiers with one
+// variable), else the machine's default. An unknown $LOOM_TIER is an error.
+Result<jit::Tier> resolve_tier(const TierOptions& options);
 
 // CLI11 cannot stop parsing at `loom run`'s FILE, so main() calls this first: it keeps the
 // arguments after FILE (or after `--` FILE) for the guest and returns the argc left to parse.

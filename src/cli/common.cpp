@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -48,6 +49,32 @@ void add_feature_flags(CLI::App& command, Features& features, FeatureUse use) {
           [&features, execute] { features = execute ? Features::interpreted() : Features::all(); },
           execute ? "Enable every proposal the interpreter supports" : "Enable every proposal")
       ->group("Features");
+}
+
+void add_tier_options(CLI::App& command, TierOptions& options) {
+  const char* group = "Execution";
+  command
+      .add_option("--tier", options.tier,
+                  "Execution tier: jit (compile to native code; the default where the machine "
+                  "runs it) or interp. Default: $LOOM_TIER, else " +
+                      std::string(jit::tier_name(jit::default_tier())))
+      ->check(CLI::IsMember({"interp", "jit"}))
+      ->group(group);
+  command
+      .add_flag("--jit-fallbacks", options.report_fallbacks,
+                "Report on stderr each function the JIT leaves to the interpreter, and why")
+      ->group(group);
+}
+
+Result<jit::Tier> resolve_tier(const TierOptions& options) {
+  if (!options.tier.empty()) return *jit::parse_tier(options.tier);  // checked by --tier
+  if (const char* env = std::getenv("LOOM_TIER"); env && *env) {
+    if (auto tier = jit::parse_tier(env)) return *tier;
+    Error error;
+    error.message = "LOOM_TIER=" + std::string(env) + " is not a tier (expected interp or jit)";
+    return error;
+  }
+  return jit::default_tier();
 }
 
 }  // namespace loom::cli

@@ -23,7 +23,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/load_module.hpp"
-#include "interp/interpreter.hpp"
 #include "runtime/epoch_timer.hpp"
 #include "runtime/instance.hpp"
 #include "wasi/wasi.hpp"
@@ -42,6 +41,7 @@ struct RunOptions {
   std::string timeout;
   std::optional<uint64_t> max_wasm_stack;
   StoreLimits store_limits;
+  TierOptions tier;
 };
 
 // --timeout: "5s", "250ms", "2m" or plain seconds ("1.5"); at most a year.
@@ -202,14 +202,18 @@ int report_trap(const Trap& trap) {
 int run_module(const RunOptions& options) {
   auto module = load_module(options.file, options.features);
   if (!module) return fail(options.file, module.error().message);
+  auto tier = resolve_tier(options.tier);
+  if (!tier) return fail(options.file, tier.error().message);
   Store store;
   store.set_limits(options.store_limits);
   interp::InterpreterLimits limits;
   limits.consume_fuel = options.fuel.has_value();
   limits.epoch_interruption = !options.timeout.empty();
   if (options.max_wasm_stack) limits.stack_bytes = *options.max_wasm_stack;
-  interp::Interpreter interpreter(options.features, limits);
-  store.set_executor(&interpreter);
+  const std::unique_ptr<Executor> executor = jit::make_executor(
+      *tier, options.features,
+      {.limits = limits, .report_fallbacks = options.tier.report_fallbacks ? stderr : nullptr});
+  store.set_executor(executor.get());
   if (options.fuel) store.set_fuel(*options.fuel);
   // Started before instantiation, so the start function is limited too.
   std::optional<EpochTimer> timer;
@@ -296,10 +300,10 @@ int run_module(const RunOptions& options) {
   if (auto init = (*instance)->find_export("_initialize");
       init && init->kind == ExternKind::Func && name != "_initialize" &&
       init->func()->type->params.empty() && init->func()->type->results.empty()) {
-    trap = interpreter.call(*init->func(), {}, {});
+    trap = executor->call(*init->func(), {}, {});
   }
   if (!trap && !(wasi_context && wasi_context->exit_code())) {
-    trap = interpreter.call(func, args, results);
+    trap = executor->call(func, args, results);
   }
   std::fflush(stdout);
   if (wasi_context && wasi_context->exit_code()) {
@@ -332,7 +336,8 @@ int split_run_arguments(int argc, char** argv) {
                                                        "--max-wasm-stack",
                                                        "--max-instances",
                                                        "--max-memories",
-                                                       "--max-tables"};
+                                                       "--max-tables",
+                                                       "--tier"};
   for (int i = 2; i < argc; ++i) {
     const std::string_view token(argv[i]);
     if (token == "--") {  // FILE follows
@@ -423,6 +428,7 @@ void add_run_command(CLI::App& app) {
                    "Listen on HOST:PORT and hand the socket to the guest (after the preopens)")
       ->allow_extra_args(false);
   add_limit_options(*command, *options);
+  add_tier_options(*command, options->tier);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
   add_feature_flags(*command, options->features, FeatureUse::Execute);
   command->callback([options] {

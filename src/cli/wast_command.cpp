@@ -13,9 +13,17 @@ namespace {
 struct WastOptions {
   std::vector<std::string> files;
   wast::RunOptions run;
+  TierOptions tier;
 };
 
-int run_scripts(const WastOptions& options) {
+int run_scripts(WastOptions& options) {
+  auto tier = resolve_tier(options.tier);
+  if (!tier) {
+    std::fprintf(stderr, "loom wast: %s\n", tier.error().message.c_str());
+    return 1;
+  }
+  options.run.tier = *tier;
+  options.run.report_fallbacks = options.tier.report_fallbacks ? stderr : nullptr;
   wast::RunSummary total;
   for (const std::string& file : options.files) {
     const wast::RunSummary s = wast::run_wast_file(file, options.run, stdout);
@@ -34,6 +42,7 @@ void add_wast_command(CLI::App& app) {
   command->add_option("files", options->files, "Scripts (.wast)")->required();
   command->add_flag("-v,--verbose", options->run.verbose, "Print every failure");
   add_feature_flags(*command, options->run.features, FeatureUse::Execute);
+  add_tier_options(*command, options->tier);
   command->callback([options] { set_exit_code(run_scripts(*options)); });
 }
 

@@ -350,6 +350,26 @@ void Compiler::emit_call(IOp op, const FuncType& type, const Instr& instr, uint3
   // The callee's frame starts at arg_base; make sure results fit in ours too.
 }
 
+// return_call / return_call_indirect: the arguments go to the canonical slots (contiguous), the
+// interpreter moves them to the frame base and reuses the frame. (return_call_ref, from the
+// function-references work, is the same with a callee slot instead of a table index.)
+void Compiler::emit_tail_call(IOp op, const FuncType& type, const Instr& instr,
+                              uint32_t index_slot) {
+  const size_t n = type.params.size();
+  materialize_from(stack_.size() - n);
+  const uint32_t arg_base = n ? stack_[stack_.size() - n].slot : next_slot();
+  const uint32_t arg_bytes = next_slot() - arg_base;
+  emit_op(op);
+  emit_u32(instr.index);
+  if (op != IOp::ReturnCallWasm) {
+    emit_u32(instr.index2);  // table index
+    emit_u32(index_slot);
+  }
+  emit_u32(arg_base);
+  emit_u32(arg_bytes);
+  mark_dead();
+}
+
 bool Compiler::translate(const Instr& instr, const InstrReader& in) {
   const OpInfo& info = op_info(instr.op);
   if (!fuel_regions_.empty() && !dead()) fuel_regions_.back().cost += fuel_cost(instr.op);
@@ -511,6 +531,16 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_call(op, module_.types[instr.index], instr, index.source());
       return true;
     }
+    case Opcode::ReturnCall:
+      emit_tail_call(IOp::ReturnCallWasm, module_.func_type(instr.index), instr, 0);
+      return true;
+    case Opcode::ReturnCallIndirect: {
+      const Operand index = pop();
+      const IOp op =
+          table_is64(instr.index2) ? IOp::ReturnCallIndirectA64 : IOp::ReturnCallIndirectOp;
+      emit_tail_call(op, module_.types[instr.index], instr, index.source());
+      return true;
+    }
     case Opcode::Select:
     case Opcode::SelectT: {
       const Operand cond = pop();
@@ -591,6 +621,19 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_u32(push(ValType::funcref()));
       emit_u32(instr.index);
       return true;
+    case Opcode::I64Add128:  // wide-arithmetic: dst_lo, dst_hi, then the 4 (or 2) operands
+    case Opcode::I64Sub128:
+    case Opcode::I64MulWideS:
+    case Opcode::I64MulWideU: {
+      const int n = instr.op == Opcode::I64Add128 || instr.op == Opcode::I64Sub128 ? 4 : 2;
+      uint32_t sources[4];
+      for (int i = n - 1; i >= 0; --i) sources[i] = pop().source();
+      emit_op(iop_from(instr.op));
+      emit_u32(push(ValKind::I64));
+      emit_u32(push(ValKind::I64));
+      for (int i = 0; i < n; ++i) emit_u32(sources[i]);
+      return true;
+    }
     default:
       error_ = Error{"the interpreter does not support " + std::string(info.text) + " yet",
                      instr.offset};

@@ -243,6 +243,7 @@ class Compiler {
   void set_local(uint32_t local, bool tee);
   void emit_return();
   void emit_call(IOp op, const FuncType& type, const Instr& instr, uint32_t index_slot);
+  void emit_tail_call(IOp op, const FuncType& type, const Instr& instr, uint32_t index_slot);
 
   uint32_t local_slot(uint32_t index) const { return local_slots_[index]; }
 

@@ -14,7 +14,9 @@
 #include "interp/compiler.hpp"
 #include "interp/handlers.hpp"
 #include "interp/numeric.hpp"
+#include "interp/relaxed_simd.hpp"
 #include "interp/simd.hpp"
+#include "interp/wide_arith.hpp"
 #include "runtime/instance.hpp"
 
 namespace loom::interp {
@@ -277,6 +279,8 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 #include "interp/scalar_ops.inc"
 #define LOOM_SIMD_REGISTER
 #include "interp/simd_ops.inc"
+#define LOOM_WIDE_REGISTER
+#include "interp/wide_ops.inc"
 #define LOOM_IOP(Name) CONST32(Name)
 #include "interp/iops.def"
 #undef CONST32
@@ -308,6 +312,7 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   uint8_t* callee_fp = fp;
   const uint8_t* return_pc = nullptr;
   std::optional<Trap> foreign_trap;  // a trap from a function another tier ran
+  u32 tail_args = 0, tail_bytes = 0;  // a tail call's arguments: frame offset and size
 
   auto reload_memory = [&] {
     if (!inst->memories.empty()) {
@@ -410,6 +415,7 @@ enter:
 
   // ---- SIMD instructions (simd_ops.inc) ----
 #include "interp/simd_ops.inc"
+#include "interp/wide_ops.inc"
 
   // ---- internal operations (iops.def) ----
 L_Copy64: wr<u64>(S(0), rd<u64>(S(1))); NEXT(8);
@@ -456,6 +462,43 @@ L_CallWasm:
 CALL_INDIRECT(CallIndirectOp, u32)
 CALL_INDIRECT(CallIndirectA64, u64)
 #undef CALL_INDIRECT
+L_ReturnCallWasm:
+  callee = inst->funcs[U32(0)];
+  tail_args = U32(1);
+  tail_bytes = U32(2);
+  goto tail_call;
+#define RETURN_CALL_INDIRECT(Name, TI) \
+  L_##Name: { TableInst& table = *inst->tables[U32(1)]; const u64 index = rd<TI>(S(2)); \
+    if (index >= table.size()) { TRAP(TrapKind::UndefinedElement); } \
+    auto* target = static_cast<FunctionInst*>(table.get(index)); \
+    if (!target) { TRAP(TrapKind::UninitializedElement); } \
+    if (target->type_id != inst->type_ids[U32(0)]) { TRAP(TrapKind::IndirectCallTypeMismatch); } \
+    callee = target; tail_args = U32(3); tail_bytes = U32(4); goto tail_call; }
+RETURN_CALL_INDIRECT(ReturnCallIndirectOp, u32)
+RETURN_CALL_INDIRECT(ReturnCallIndirectA64, u64)
+#undef RETURN_CALL_INDIRECT
+  // A tail call (docs/runtime-abi.md "Tail calls"): `callee` replaces the current activation.
+  // The arguments move to the frame base and the activation record is popped, so `enter` pushes
+  // the callee's into the same entry with the same return pc: constant stack and frame space.
+  // return_call_ref plugs in here too: set callee, tail_args and tail_bytes, goto tail_call.
+  // A host callee runs as if called by our caller (its results land at our frame base, which is
+  // where our results go), so our caller's state is restored first.
+tail_call: {
+  std::memmove(fp, fp + tail_args, tail_bytes);
+  return_pc = frames[depth - 1].return_pc;
+  --depth;
+  callee_fp = fp;
+  if (callee->is_host() || callee->tier.executor) {  // another tier's callee runs like a host's
+    if (depth > base_depth) {
+      const Frame& caller = frames[depth - 1];
+      code = caller.code;
+      inst = caller.func->instance;
+      fp = caller.fp;
+    }
+    pc = return_pc ? return_pc - 1 : nullptr;  // a trap in the host is located at our call site
+  }
+  goto enter;
+}
 L_ReturnOp: {
   const Frame& done = frames[--depth];
   if (depth == base_depth) return std::nullopt;

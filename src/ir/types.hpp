@@ -90,6 +90,9 @@ struct TableType {
 
 struct MemoryType {
   Limits limits;
+  // custom-page-sizes: log2 of the page size in bytes; valid are 16 (64 KiB, the default) and 0.
+  uint8_t page_size_log2 = 16;
+  uint64_t page_size() const { return uint64_t{1} << page_size_log2; }
   friend bool operator==(const MemoryType&, const MemoryType&) = default;
 };
 

@@ -31,6 +31,12 @@ Tier default_tier() {
 
 std::unique_ptr<Executor> make_executor(Tier tier, const Features& features,
                                         const ExecutorOptions& options) {
+  if (tier == Tier::Jit && !jit_available() && options.report_fallbacks) {
+    std::fputs(
+        "loom: the JIT tier is not available on this machine: every function runs in the "
+        "interpreter\n",
+        options.report_fallbacks);
+  }
   if (tier == Tier::Jit && jit_available()) {
     auto jit = std::make_unique<JitExecutor>(features, options);
     if (jit->ok()) return jit;

@@ -67,7 +67,8 @@ std::string match_import(const Import& import, const Module& module, const Store
     }
     case ExternKind::Memory: {
       const MemoryInst& memory = *provided.memory();
-      if (!limits_match(memory.type().limits, memory.pages(), import.memory.limits)) {
+      if (memory.type().page_size_log2 != import.memory.page_size_log2 ||
+          !limits_match(memory.type().limits, memory.pages(), import.memory.limits)) {
         return "incompatible import type";
       }
       return {};

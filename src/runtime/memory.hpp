@@ -3,7 +3,10 @@
 // moves and a later JIT can rely on the guard instead of bounds checks (DESIGN.md). memory64, and
 // machines where the reservation fails, reserve only up to the maximum (for memory64 capped by the
 // memory64-pages limit of limits.def) and rely on explicit bounds checks, which the interpreter
-// always does.
+// always does. The page size is the memory type's (custom-page-sizes: 64 KiB or 1 byte); a 1-byte
+// page 32-bit memory keeps the 8 GiB guarded reservation, but its size need not end on an OS page,
+// so the bytes up to the next OS page stay accessible and only explicit bounds checks (which the
+// interpreter does) trap there.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +18,7 @@
 
 namespace loom {
 
+// The default page size (and the only one without custom-page-sizes).
 inline constexpr uint64_t kWasmPageSize = 65536;
 
 class MemoryInst {
@@ -25,7 +29,8 @@ class MemoryInst {
   MemoryInst& operator=(const MemoryInst&) = delete;
 
   uint8_t* base() const { return base_; }
-  uint64_t size_bytes() const { return pages_ * kWasmPageSize; }
+  uint64_t size_bytes() const { return pages_ << type_.page_size_log2; }
+  uint64_t page_size() const { return type_.page_size(); }
   uint64_t pages() const { return pages_; }
   const MemoryType& type() const { return type_; }
   // True when every 32-bit address plus 32-bit offset lands in the reservation.

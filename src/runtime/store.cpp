@@ -80,9 +80,10 @@ Error table_elements_error(const StoreLimits& limits) {
   return store_limit_error("table elements", "max-table-elements", limits.max_table_elements);
 }
 
-// Bytes of `pages` wasm pages, saturating (a memory64 minimum can be close to 2^64 pages).
-uint64_t page_bytes(uint64_t pages) {
-  return pages > UINT64_MAX / kWasmPageSize ? UINT64_MAX : pages * kWasmPageSize;
+// Bytes of the memory's minimum pages, saturating (a memory64 minimum can be close to 2^64 pages).
+uint64_t page_bytes(const MemoryType& type) {
+  const uint64_t pages = type.limits.min;
+  return pages > (UINT64_MAX >> type.page_size_log2) ? UINT64_MAX : pages << type.page_size_log2;
 }
 // One table's initial size is bounded by the table-elements implementation limit (limits.def).
 std::optional<Error> table_size_error(const TableType& type) {
@@ -105,7 +106,7 @@ Result<MemoryInst*> Store::create_memory(const MemoryType& type) {
   if (memories_.size() >= limits_.max_memories) {
     return store_limit_error("memories", "max-memories", limits_.max_memories);
   }
-  const uint64_t bytes = page_bytes(type.limits.min);
+  const uint64_t bytes = page_bytes(type);
   if (!memory_bytes_.fits(bytes)) return memory_bytes_error(limits_);
   auto memory = MemoryInst::create(type);
   if (!memory) return memory.error();
@@ -145,7 +146,7 @@ Result<Instance*> Store::create_instance(std::shared_ptr<const Module> module) {
   }
   uint64_t memory_bytes = 0, table_elements = 0;
   for (const MemoryType& memory : module->memories) {
-    memory_bytes = saturating_add(memory_bytes, page_bytes(memory.limits.min));
+    memory_bytes = saturating_add(memory_bytes, page_bytes(memory));
   }
   for (const Table& table : module->tables) {
     // The implementation limit of one table is the more basic error: report it first.

@@ -132,6 +132,10 @@ bool Lexer::lex(Token& tok, TokenList& out) {
       std::string value;
       if (!read_string(value)) return false;
       if (c == '$' && value.empty()) return fail(tok, "empty identifier");
+      if (c == '$' &&
+          !is_valid_utf8(std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()))) {
+        return fail(tok, "malformed UTF-8 encoding in identifier");
+      }
       tok.value = static_cast<uint32_t>(out.strings.size());
       out.strings.push_back(std::move(value));
     } else if (is_idchar(c)) {
@@ -215,7 +219,8 @@ bool Lexer::skip_space_and_comments() {
     } else if (c == ' ' || c == '\t' || c == '\r') {
       ++state_.pos;
     } else if (c == ';' && peek(1) == ';') {
-      const size_t eol = src_.find('\n', state_.pos);
+      // A line comment ends at a newline: LF, CR or CR LF.
+      const size_t eol = src_.find_first_of("\n\r", state_.pos);
       state_.pos = eol == std::string_view::npos ? src_.size() : eol;
     } else if (c == '(' && peek(1) == ';') {
       if (!skip_block_comment()) return false;
@@ -246,29 +251,63 @@ bool Lexer::skip_block_comment() {
   return fail(at, "unclosed block comment");
 }
 
-// Annotations `(@id ...)` are skipped with their balanced contents (strings and comments inside
-// are honoured so a ')' in them does not end the annotation).
+// Annotations `(@id ...)` are skipped, but their contents must still be tokens: the id is one or
+// more idchars or a non-empty UTF-8 string right after "(@", then spaces, comments, strings,
+// parens and reserved runs (idchars and , ; [ ] { }), so an illegal character or malformed UTF-8
+// there is an error. A depth counter (not recursion) tracks the parens.
 bool Lexer::skip_annotation() {
   Token at = here();
   at.text = src_.substr(state_.pos, 2);
   size_t depth = 0;
-  while (state_.pos < src_.size()) {
+  auto is_reserved_char = [&](char c) {
+    return is_idchar(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}' ||
+           (c == ';' && peek(1) != ';');
+  };
+  auto open = [&]() {  // at "(@"
+    const Token id_at = here();
+    state_.pos += 2;
+    ++depth;
+    if (state_.pos < src_.size() && src_[state_.pos] == '"') {
+      std::string id;
+      if (!read_string(id)) return false;
+      if (id.empty()) return fail(id_at, "empty annotation id");
+      if (!is_valid_utf8(std::span(reinterpret_cast<const uint8_t*>(id.data()), id.size()))) {
+        return fail(id_at, "malformed UTF-8 encoding");
+      }
+      return true;
+    }
+    if (state_.pos >= src_.size() || !is_idchar(src_[state_.pos])) {
+      return fail(id_at, "empty annotation id");
+    }
+    while (state_.pos < src_.size() && is_idchar(src_[state_.pos])) ++state_.pos;
+    return true;
+  };
+  if (!open()) return false;
+  std::string ignored;
+  while (depth > 0) {
+    if (!skip_space_and_comments()) return false;
+    if (state_.pos >= src_.size()) return fail(at, "unclosed annotation");
     const char c = src_[state_.pos];
-    if (c == '"') {
-      std::string ignored;
+    if (c == '(') {  // (a nested `(@x ...)` is a '(' and a reserved token `@x`)
+      ++state_.pos;
+      ++depth;
+    } else if (c == ')') {
+      ++state_.pos;
+      --depth;
+    } else if (c == '"') {
       if (!read_string(ignored)) return false;
-      continue;
+      ignored.clear();
+    } else if (is_reserved_char(c)) {
+      while (state_.pos < src_.size() && is_reserved_char(src_[state_.pos])) ++state_.pos;
+    } else {
+      const bool ascii = static_cast<uint8_t>(c) < 0x80;
+      if (!ascii && utf8_sequence_length(src_.substr(state_.pos)) == 0) {
+        return fail(here(), "malformed UTF-8 encoding");
+      }
+      return fail(here(), "illegal character '" + printable(c) + "' in annotation");
     }
-    if ((c == ';' && peek(1) == ';') || (c == '(' && peek(1) == ';')) {
-      if (!skip_space_and_comments()) return false;
-      continue;
-    }
-    ++state_.pos;
-    if (c == '\n') newline();
-    if (c == '(') ++depth;
-    if (c == ')' && --depth == 0) return true;
   }
-  return fail(at, "unclosed annotation");
+  return true;
 }
 
 bool Lexer::swallow_reserved() {

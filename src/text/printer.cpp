@@ -161,7 +161,10 @@ class Printer {
   static std::string table_type(const TableType& t) {
     return limits(t.limits) + " " + to_string(t.elem);
   }
-  static std::string memory_type(const MemoryType& t) { return limits(t.limits); }
+  static std::string memory_type(const MemoryType& t) {
+    if (t.page_size_log2 == 16) return limits(t.limits);
+    return limits(t.limits) + " (pagesize " + std::to_string(t.page_size()) + ")";
+  }
   static std::string global_type(const GlobalType& t) {
     return t.is_mutable ? "(mut " + to_string(t.type) + ")" : to_string(t.type);
   }

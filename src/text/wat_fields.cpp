@@ -243,8 +243,12 @@ bool WatParser::parse_memory() {
   }
   MemoryType mem;
   // `(memory $m? (data "..."))`: a memory sized to fit an active segment at offset 0.
-  const bool is64 = is_keyword("i64") && is_lparen_kw("data", pos_ + 1);
+  // (custom-page-sizes: `(memory i64? (pagesize N) (data "..."))` counts pages of that size.)
+  const size_t data_at = is_lparen_kw("pagesize", pos_ + 1) ? pos_ + 5 : pos_ + 1;
+  const bool is64 = is_keyword("i64") && is_lparen_kw("data", data_at);
   if (is64) ++pos_;
+  const bool has_page_size = is_lparen_kw("pagesize") && is_lparen_kw("data", pos_ + 4);
+  if (has_page_size && !parse_page_size(mem)) return false;
   if (is_lparen_kw("data")) {
     pos_ += 2;
     DataSegment seg;
@@ -255,7 +259,8 @@ bool WatParser::parse_memory() {
     for (uint8_t b : {is64 ? 0x42 : 0x41, 0x00, 0x0b}) m_.bytes.push_back(b);
     seg.offset.range.end = m_.bytes.size();
     if (!parse_data_strings(seg.init)) return false;
-    const uint64_t pages = (seg.init.size() + 65535) / 65536;
+    const uint64_t page = mem.page_size();
+    const uint64_t pages = (seg.init.size() + page - 1) / page;
     mem.limits.min = pages;
     mem.limits.max = pages;
     mem.limits.is64 = is64;

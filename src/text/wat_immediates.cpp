@@ -73,7 +73,7 @@ bool WatParser::parse_local_index(uint32_t& out) {
 // memarg: `offset=N`? `align=N`? (align defaults to the natural alignment).
 bool WatParser::parse_memarg(const OpInfo& info, std::vector<uint8_t>& out) {
   uint32_t memory = 0;
-  if (is_index_token() && features_.has(Feature::MultiMemory) && info.imm != ImmKind::MemArgLane) {
+  if (is_index_token() && features_.has(Feature::MultiMemory) && memory_index_first(info)) {
     if (!parse_index(Space::Memory, memory)) return false;
   }
   uint64_t offset = 0;
@@ -97,6 +97,17 @@ bool WatParser::parse_memarg(const OpInfo& info, std::vector<uint8_t>& out) {
   if (memory != 0) append_uleb(out, memory);
   append_uleb(out, offset);
   return true;
+}
+
+// Whether the index token at the cursor is a memory index. Lane accesses end in a lane index, so
+// there a number is the memory only when a memarg keyword or the lane index follows it:
+// `v128.load8_lane 1 2` is memory 1 lane 2, `v128.load8_lane 1` is lane 1.
+bool WatParser::memory_index_first(const OpInfo& info) const {
+  if (info.imm != ImmKind::MemArgLane || cur().kind == TokenKind::Id) return true;
+  const Token& next = tok(pos_ + 1);
+  if (next.kind == TokenKind::Number) return true;
+  return next.kind == TokenKind::Keyword &&
+         (next.text.starts_with("offset=") || next.text.starts_with("align="));
 }
 
 // A lane index is a u8; whether it is in range for the shape is the validator's question.

@@ -148,6 +148,7 @@ class WatParser {
   bool parse_limits(Limits& out);
   bool parse_table_type(TableType& out);
   bool parse_memory_type(MemoryType& out);
+  bool parse_page_size(MemoryType& out);  // `(pagesize N)` (custom-page-sizes), if present
   bool parse_global_type(GlobalType& out);
   bool parse_func_type(FuncType& out);  // `(func (param)* (result)*)`
   bool parse_param_results(TypeUse& use, bool allow_names);
@@ -203,6 +204,7 @@ class WatParser {
   bool parse_immediates(Opcode op, const Token& op_token, std::vector<uint8_t>& out);
   bool parse_label_index(uint32_t& out);
   bool parse_local_index(uint32_t& out);
+  bool memory_index_first(const OpInfo& info) const;
   bool parse_memarg(const OpInfo& info, std::vector<uint8_t>& out);
   bool parse_lane(std::vector<uint8_t>& out);
   bool parse_v128_const(std::vector<uint8_t>& out);

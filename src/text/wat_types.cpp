@@ -1,6 +1,8 @@
 // Types in the text format: value/reference/heap types, limits, table/memory/global types, and
 // type uses with their abbreviations (inline signatures matched against or added to the types).
 
+#include <bit>
+
 #include "text/wat_parser.hpp"
 
 namespace loom::text {
@@ -128,7 +130,18 @@ bool WatParser::parse_memory_type(MemoryType& out) {
     out.limits.shared = true;
     ++pos_;
   }
-  return true;
+  return parse_page_size(out);
+}
+
+// custom-page-sizes: `(pagesize N)`, N a power of two (the validator accepts 1 and 65536).
+bool WatParser::parse_page_size(MemoryType& out) {
+  if (!is_lparen_kw("pagesize") || !features_.has(Feature::CustomPageSizes)) return true;
+  pos_ += 2;
+  uint64_t size = 0;
+  if (!parse_u64(size)) return false;
+  if (!std::has_single_bit(size)) return fail("invalid custom page size");
+  out.page_size_log2 = static_cast<uint8_t>(std::countr_zero(size));
+  return expect_rparen();
 }
 
 bool WatParser::parse_global_type(GlobalType& out) {

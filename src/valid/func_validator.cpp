@@ -578,6 +578,18 @@ bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_
       }
       return true;
     }
+    case Opcode::I64Add128:  // wide-arithmetic: [i64 i64 i64 i64] / [i64 i64] -> [i64 i64]
+    case Opcode::I64Sub128:
+    case Opcode::I64MulWideS:
+    case Opcode::I64MulWideU: {
+      const bool wide_operands = instr.op == Opcode::I64Add128 || instr.op == Opcode::I64Sub128;
+      for (int i = wide_operands ? 4 : 2; i > 0; --i) {
+        if (!pop_expect(ValKind::I64)) return false;
+      }
+      push(ValKind::I64);
+      push(ValKind::I64);
+      return true;
+    }
     default:
       break;
   }

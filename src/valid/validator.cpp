@@ -268,6 +268,16 @@ class ModuleValidator {
 
   bool check_memory_type(const MemoryType& type, Where where) {
     const bool is64 = type.limits.is64;
+    if (type.page_size_log2 != 16) {
+      // custom-page-sizes: 1-byte pages; the range is 2^32-1 (2^64-1) pages, as many as fit.
+      if (type.page_size_log2 != 0) return fail_at(where, "invalid custom page size");
+      return check_limits(type.limits, is64 ? UINT64_MAX : UINT32_MAX,
+                          is64 ? "memory size must be at most 2^64-1 bytes"
+                               : "memory size must be at most 2^32-1 bytes",
+                          where) &&
+             (!type.limits.shared || type.limits.max ||
+              fail_at(where, "shared memory must have maximum"));
+    }
     if (!check_limits(type.limits, is64 ? kMaxPages64 : kMaxPages32,
                       is64 ? "memory size must be at most 2^48 pages"
                            : "memory size must be at most 65536 pages (4GiB)",

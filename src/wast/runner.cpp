@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "binary/decoder.hpp"
-#include "interp/interpreter.hpp"
 #include "runtime/instance.hpp"
 #include "text/input_file.hpp"
 #include "text/wast.hpp"
@@ -49,9 +48,10 @@ class Runner {
       : path_(path),
         options_(options),
         out_(out),
-        interpreter_(options.features),
+        executor_(jit::make_executor(options.tier, options.features,
+                                     {.report_fallbacks = options.report_fallbacks})),
         spectest_(store_) {
-    store_.set_executor(&interpreter_);
+    store_.set_executor(executor_.get());
   }
 
   RunSummary run(const text::WastScript& script) {
@@ -275,7 +275,7 @@ class Runner {
     for (const WastValue& v : action.args) args.push_back(to_value(v));
     out.types = func.type->results;
     out.values.assign(out.types.size(), default_value());
-    out.trap = interpreter_.call(func, args, out.values);
+    out.trap = executor_->call(func, args, out.values);
     return out;
   }
 
@@ -403,7 +403,7 @@ class Runner {
   uint32_t line_ = 0;
   RunSummary summary_;
   Store store_;
-  interp::Interpreter interpreter_;
+  std::unique_ptr<Executor> executor_;
   SpectestModule spectest_;
   Instance* current_ = nullptr;
   std::map<std::string, Instance*> instances_;

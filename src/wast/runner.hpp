@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ir/features.hpp"
+#include "jit/tier.hpp"
 
 namespace loom::wast {
 
@@ -16,6 +17,8 @@ struct RunSummary {
 struct RunOptions {
   Features features;
   bool verbose = false;  // print every failure (the default prints up to 50 per file)
+  jit::Tier tier = jit::default_tier();
+  std::FILE* report_fallbacks = nullptr;  // see jit::ExecutorOptions
 };
 
 // Runs one script file; prints each failure and the line "FILE: N passed, N failed" to `out`.

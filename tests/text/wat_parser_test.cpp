@@ -358,5 +358,36 @@ TEST(WatParser, ModuleFollowedByMoreTextIsBareFields) {
   EXPECT_EQ(named->names.module, "m n");
 }
 
+// simd_memory-multi.wast: a lane load/store may name its memory before the memarg and lane.
+TEST(WatParser, LaneAccessTakesAMemoryIndex) {
+  const char* two = "(module (memory 1) (memory $b 1) (func (param i32 v128) (result v128) ";
+  // v128.load8_lane (0xfd 0x54) after the two local.gets: flags 0x40 (memory index follows), memory 1, offset, lane.
+  EXPECT_EQ(code(std::string(two) + "(v128.load8_lane $b 3 (local.get 0) (local.get 1))))"),
+            (B{0x20, 0x00, 0x20, 0x01, 0xfd, 0x54, 0x40, 0x01, 0x00, 0x03, 0x0b}));
+  EXPECT_EQ(code(std::string(two) + "(v128.load8_lane 1 3 (local.get 0) (local.get 1))))"),
+            code(std::string(two) + "(v128.load8_lane $b 3 (local.get 0) (local.get 1))))"));
+  EXPECT_EQ(code(std::string(two) + "(v128.load8_lane 1 offset=0 3 (local.get 0) (local.get 1))))"),
+            code(std::string(two) + "(v128.load8_lane $b 3 (local.get 0) (local.get 1))))"));
+  // One number alone is the lane of memory 0.
+  EXPECT_EQ(code(std::string(two) + "(v128.load8_lane 3 (local.get 0) (local.get 1))))"),
+            (B{0x20, 0x00, 0x20, 0x01, 0xfd, 0x54, 0x00, 0x00, 0x03, 0x0b}));
+}
+
+// annotations.wast, comments.wast, id.wast: what the lexer must reject or accept.
+TEST(WatParser, AnnotationContentsAreTokens) {
+  EXPECT_TRUE(parse_wat("(module (@a x-y$yz\"aa\"-2 , ; ] [ }} (;c;) (@b (@c)) \")\"))").ok());
+  EXPECT_FALSE(parse_wat(std::string("(module (@a \x01))")).ok());
+  EXPECT_FALSE(parse_wat("(module (@a \x80))").ok());
+  EXPECT_FALSE(parse_wat("(module (@a Hei\xc3\x9f))").ok());
+  EXPECT_FALSE(parse_wat("(module (@ x))").ok());
+  EXPECT_FALSE(parse_wat("(module (@\"\"))").ok());
+  EXPECT_FALSE(parse_wat("(module (@\"\\ef\"))").ok());
+  EXPECT_FALSE(parse_wat("(module (@x (y))").ok());
+  EXPECT_FALSE(parse_wat("(module (func $\"\\ef\"))").ok());
+  // A line comment ends at CR too.
+  EXPECT_EQ(code("(module (func (result i32) (i32.const 1) ;; c\r (return (i32.const 2))))"),
+            code("(module (func (result i32) (i32.const 1)\n (return (i32.const 2))))"));
+}
+
 }  // namespace
 }  // namespace loom
