@@ -156,6 +156,26 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
   return true;
 }
 
+bool Interpreter::call_foreign(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
+                               uint8_t* frame_end, std::optional<Trap>& trap) {
+  const FuncType& type = *callee.type;
+  std::vector<Value> args(type.params.size()), results(type.results.size());
+  slots_to_values(args_at, type.params, args.data());
+  uint8_t* saved_top = self->stack_top_;
+  const size_t room = static_cast<size_t>(self->stack_ + self->limits_.stack_bytes - args_at);
+  self->stack_top_ =
+      std::max(frame_end, args_at + std::min(room, 16 * (args.size() + results.size())));
+  try {
+    trap = callee.tier.executor->call(callee, args, results);
+  } catch (const std::bad_alloc&) {
+    trap = Trap{TrapKind::HostError, "out of memory in another tier", {}};
+  }
+  self->stack_top_ = saved_top;
+  if (trap) return false;
+  values_to_slots(results.data(), type.results, args_at);
+  return true;
+}
+
 Interpreter::Interpreter(const Features& features, InterpreterLimits limits)
     : features_(features), limits_(limits) {
   handler_table();  // make sure the table exists before any compile
@@ -291,6 +311,7 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   FunctionInst* callee = entry;
   uint8_t* callee_fp = fp;
   const uint8_t* return_pc = nullptr;
+  std::optional<Trap> foreign_trap;  // a trap from a function another tier ran
   u32 tail_args = 0, tail_bytes = 0;  // a tail call's arguments: frame offset and size
 
   auto reload_memory = [&] {
@@ -306,9 +327,11 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
 enter:
   // Call `callee` with its arguments at `callee_fp`; resume at `return_pc` afterwards. Work that
   // needs destructors lives in helpers: computed gotos must not leave scopes that own objects.
-  if (callee->is_host()) {
+  if (callee->is_host() || callee->tier.executor) {
     uint8_t* frame_end = code ? fp + code->frame_bytes : callee_fp;
-    if (!call_host(self, *callee, callee_fp, frame_end, trap_text)) {
+    if (callee->tier.executor) {
+      if (!call_foreign(self, *callee, callee_fp, frame_end, foreign_trap)) goto trap;
+    } else if (!call_host(self, *callee, callee_fp, frame_end, trap_text)) {
       trap_kind = TrapKind::HostError;
       goto trap;
     }
@@ -469,7 +492,7 @@ tail_call: {
   return_pc = frames[depth - 1].return_pc;
   --depth;
   callee_fp = fp;
-  if (callee->is_host()) {
+  if (callee->is_host() || callee->tier.executor) {  // another tier's callee runs like a host's
     if (depth > base_depth) {
       const Frame& caller = frames[depth - 1];
       code = caller.code;
@@ -633,7 +656,12 @@ L_Unimplemented:
 
   // clang-format on
 trap : {
-  Trap result{trap_kind, trap_text.empty() ? std::string(trap_message(trap_kind)) : trap_text, {}};
+  // A foreign tier's trap already holds its own (innermost) frames; ours follow.
+  Trap result = foreign_trap ? std::move(*foreign_trap)
+                             : Trap{trap_kind,
+                                    trap_text.empty() ? std::string(trap_message(trap_kind))
+                                                      : trap_text,
+                                    {}};
   // Backtrace, innermost first: the trapping pc, then each caller's call site.
   const uint8_t* at = pc;
   for (size_t i = depth; i > base_depth; --i) {

@@ -55,6 +55,9 @@ class Interpreter : public Executor {
   const CompiledFunction* compiled_or_error(FunctionInst& func, std::string& error);
   static bool call_host(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
                         uint8_t* frame_end, std::string& error);
+  // A function another tier runs (FunctionInst::tier): called through its executor.
+  static bool call_foreign(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
+                           uint8_t* frame_end, std::optional<Trap>& trap);
 
   Features features_;
   InterpreterLimits limits_;

@@ -1,5 +1,9 @@
 #include "jit/tier.hpp"
 
+#include <xbyak/xbyak_util.h>
+
+#include "jit/jit_executor.hpp"
+
 namespace loom::jit {
 
 std::optional<Tier> parse_tier(std::string_view name) {
@@ -13,8 +17,12 @@ std::string_view tier_name(Tier tier) {
 }
 
 bool jit_available() {
-  // Until src/jit compiles code, the JIT tier is the interpreter.
+#if defined(__x86_64__) && defined(__linux__)
+  static const bool available = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tSSE41);
+  return available;
+#else
   return false;
+#endif
 }
 
 Tier default_tier() {
@@ -28,6 +36,10 @@ std::unique_ptr<Executor> make_executor(Tier tier, const Features& features,
         "loom: the JIT tier is not available on this machine: every function runs in the "
         "interpreter\n",
         options.report_fallbacks);
+  }
+  if (tier == Tier::Jit && jit_available()) {
+    auto jit = std::make_unique<JitExecutor>(features, options);
+    if (jit->ok()) return jit;
   }
   return std::make_unique<interp::Interpreter>(features, options.limits);
 }

@@ -9,7 +9,26 @@
 
 namespace loom {
 
-Store::~Store() = default;
+Store::~Store() {
+  set_executor(nullptr);
+}
+
+Executor::~Executor() {
+  if (attached_ && attached_->executor() == this) attached_->set_executor(nullptr);
+}
+
+void Store::set_executor(Executor* executor) {
+  if (executor_ == executor) return;
+  if (executor_) {
+    executor_->detach(*this);
+    executor_->attached_ = nullptr;
+  }
+  executor_ = executor;
+  if (executor) {
+    executor->attached_ = this;
+    executor->attach(*this);
+  }
+}
 
 uint32_t Store::intern_type(const FuncType& type) {
   Module single;

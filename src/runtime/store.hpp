@@ -29,13 +29,26 @@ class Store;
 using HostCallback =
     std::function<std::string(std::span<const Value> args, std::span<Value> results)>;
 
+class Executor;
+
+// How another execution tier runs a function (docs/runtime-abi.md "Tier crossings"): when
+// `executor` is set, an interpreter calls the function through executor->call (the array-call
+// convention) instead of running it itself. The JIT sets it for the functions it owns; `entry`
+// and `context` are its native entry and the instance's VM context, owned by that executor.
+struct TierEntry {
+  Executor* executor = nullptr;
+  const void* entry = nullptr;
+  void* context = nullptr;
+};
+
 struct FunctionInst {
   const FuncType* type = nullptr;  // interned in the store
   uint32_t type_id = 0;            // canonical id: equal ids <=> equivalent types (type_canon.hpp)
   Instance* instance = nullptr;    // wasm function: its instance; nullptr for host functions
   uint32_t index = 0;              // wasm function: index in the instance's module
   HostCallback host;               // host function
-  void* code = nullptr;            // tier-specific compiled code, owned by the tier
+  void* code = nullptr;            // the interpreter's compiled code, owned by the interpreter
+  TierEntry tier;                  // set while another tier (the JIT) runs this function
   bool is_host() const { return instance == nullptr; }
 };
 
@@ -57,13 +70,20 @@ struct Extern {
 // Runs wasm code; the execution tier (interpreter or JIT) implements it.
 class Executor {
  public:
-  virtual ~Executor() = default;
+  virtual ~Executor();  // detaches from its store, if still attached
   // Store::set_executor calls this: from then on the executor reads `store`'s Interruption (fuel,
   // epoch deadline). An executor serves one store at a time.
   virtual void attach(Store& store) { (void)store; }
+  // The store stops using this executor (another one is set, or the store is being destroyed;
+  // its objects are still alive during the call): forget every pointer into it.
+  virtual void detach(Store& store) { (void)store; }
   // Calls `func` with `args`; writes `results`. Returns a trap on failure.
   virtual std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
                                    std::span<Value> results) = 0;
+
+ private:
+  friend class Store;
+  Store* attached_ = nullptr;  // the store whose executor this is (Store::set_executor)
 };
 
 // Resource limits of one store, counted over all its objects (imports included, since they are
@@ -137,10 +157,8 @@ class Store {
   void set_fuel(uint64_t fuel) { interruption_.fuel = fuel; }
   uint64_t fuel_remaining() const { return interruption_.fuel; }
 
-  void set_executor(Executor* executor) {
-    executor_ = executor;
-    if (executor) executor->attach(*this);
-  }
+  // Attaches `executor` (detaching the previous one); null detaches.
+  void set_executor(Executor* executor);
   Executor* executor() const { return executor_; }
 
  private:
