@@ -38,6 +38,8 @@ enum class ImmKind : uint8_t {
   Shuffle,     // 16 lane indices
   Lane,        // 1 lane byte
   MemArgLane,  // memarg then 1 lane byte
+  TagIdx,      // u32 tag index (throw, legacy catch)
+  TryTable,    // block type, vec(catch clause): kind byte, [u32 tag], u32 label
 };
 
 enum class Opcode : uint16_t {

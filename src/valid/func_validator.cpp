@@ -25,6 +25,7 @@ bool val_type_matches(ValType actual, ValType expected) {
   if (actual.heap.is_index() && expected.heap.is(AbsHeap::Func)) return true;
   if (actual.heap.is(AbsHeap::NoFunc) && expected_func) return true;
   if (actual.heap.is(AbsHeap::NoExtern) && expected.heap.is(AbsHeap::Extern)) return true;
+  if (actual.heap.is(AbsHeap::NoExn) && expected.heap.is(AbsHeap::Exn)) return true;
   return false;
 }
 
@@ -552,6 +553,16 @@ bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_
     case Opcode::MemoryInit:
     case Opcode::DataDrop:
       return step_memory(instr);
+
+    case Opcode::Try:
+    case Opcode::Catch:
+    case Opcode::Throw:
+    case Opcode::Rethrow:
+    case Opcode::ThrowRef:
+    case Opcode::Delegate:
+    case Opcode::CatchAll:
+    case Opcode::TryTable:
+      return step_exceptions(instr);
 
     case Opcode::RefNull:
       if (!check_heap_type(instr.heap)) return false;

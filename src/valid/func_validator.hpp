@@ -52,7 +52,9 @@ struct FrameSig {
 };
 
 struct ControlFrame {
-  Opcode op = Opcode::Block;  // Block, Loop, If or Else; the function's own frame is a Block
+  // Block, Loop, If or Else; the function's own frame is a Block. Exceptions: TryTable, and the
+  // legacy Try (its body), Catch and CatchAll (their handlers).
+  Opcode op = Opcode::Block;
   FrameSig sig;
   uint32_t height = 0;       // operand stack height when the frame was entered (after its params)
   bool unreachable = false;  // the rest of the frame is stack-polymorphic
@@ -115,6 +117,7 @@ class FuncValidator {
   // Validates one instruction. `reader` (the one that decoded it) supplies br_table targets and
   // typed-select types.
   bool step(const Instr& instr, const InstrReader& reader) {
+    catches_ = reader.catches();
     return step(instr, reader.br_table_targets(), reader.select_types());
   }
   bool step(const Instr& instr, std::span<const uint32_t> br_targets,
@@ -235,6 +238,11 @@ class FuncValidator {
   bool step_memory(const Instr& instr);
   bool step_call(const Instr& instr);
   bool step_select(const Instr& instr, std::span<const ValType> select_types);
+  // Exception handling (func_validator_eh.cpp); try_table's clauses are catches_.
+  bool step_exceptions(const Instr& instr);
+  bool check_tag(uint32_t tag);
+  bool check_catch(const CatchClause& clause);
+  std::span<const ValType> tag_params(uint32_t tag) const;
 
   // Immediate checks shared by simple and hand-typed instructions.
   bool check_memory(uint32_t memory);
@@ -286,6 +294,7 @@ class FuncValidator {
   TypeStack vals_;
   std::vector<ControlFrame> ctrls_;
   std::unordered_set<const ValType*> br_table_checked_;  // result lists a br_table has checked
+  std::span<const CatchClause> catches_;                  // of the try_table being stepped
 
   Error error_;
 };
