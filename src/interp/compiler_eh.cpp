@@ -63,7 +63,8 @@ void Compiler::begin_legacy_try() {
   truncate(first);
   const uint32_t exn_slot = push(ValType::ref(HeapType::abstract(AbsHeap::Exn), true));
   for (const Operand& o : moved) push(o.type);
-  for (size_t i = moved.size(); i-- > 0;) copy(stack_[first + 1 + i].slot, moved[i].slot, moved[i].type);
+  for (size_t i = moved.size(); i-- > 0;)
+    copy(stack_[first + 1 + i].slot, moved[i].slot, moved[i].type);
   canonical_ = stack_.size();
   last_dst_ = UINT32_MAX;
   begin_block(Opcode::Try);
