@@ -67,6 +67,7 @@ class Decoder {
   bool decode_code(Reader& r);
   bool decode_datas(Reader& r);
   bool decode_custom(Reader& r, uint8_t after_section);
+  bool decode_tags(Reader& r);
   bool read_const_expr(Reader& r, ConstExpr& out);
   bool read_extern_kind(Reader& r, ExternKind& out, const char* what);
 
@@ -166,6 +167,8 @@ bool Decoder::decode_section(uint8_t id, Reader& r) {
       return decode_code(r);
     case kDataSection:
       return decode_datas(r);
+    case kTagSection:
+      return decode_tags(r);
     default:
       return r.fail("malformed section id " + std::to_string(id));
   }
@@ -318,6 +321,20 @@ bool Decoder::decode_imports(Reader& r) {
         !check_limit(r, m_.imported_tags.size(), Limit::Tags, at)) {
       return false;
     }
+  }
+  return true;
+}
+
+// Tag section (exceptions): vec(attribute 0, type index); imported tags count towards `tags`.
+bool Decoder::decode_tags(Reader& r) {
+  uint32_t count;
+  if (!read_limited_count(r, count, Limit::Tags, 2, m_.num_imported_tags())) return false;
+  m_.tags.resize(count);
+  for (uint32_t& type_index : m_.tags) {
+    uint8_t attribute;
+    if (!r.read_u8(attribute)) return false;
+    if (attribute != 0) return r.fail_at(r.offset() - 1, "malformed tag attribute");
+    if (!r.read_u32(type_index)) return false;
   }
   return true;
 }

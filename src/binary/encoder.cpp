@@ -10,9 +10,9 @@ namespace loom {
 namespace {
 
 // Known sections in the order the binary format requires (data count sits before code).
-constexpr std::array<uint8_t, 12> kSectionOrder = {
+constexpr std::array<uint8_t, 13> kSectionOrder = {
     kTypeSection,    kImportSection,    kFunctionSection, kTableSection,
-    kMemorySection,  kGlobalSection,    kExportSection,   kStartSection,
+    kMemorySection,  kTagSection,       kGlobalSection,    kExportSection,   kStartSection,
     kElementSection, kDataCountSection, kCodeSection,     kDataSection};
 
 class Encoder {
@@ -84,6 +84,13 @@ class Encoder {
       case kGlobalSection:
         globals();
         break;
+      case kTagSection:
+        count(m_.tags.size());
+        for (uint32_t type_index : m_.tags) {
+          w_.u8(0);  // attribute: exception
+          w_.u32(type_index);
+        }
+        break;
       case kExportSection:
         exports();
         break;
@@ -122,6 +129,8 @@ class Encoder {
         return !m_.memories.empty();
       case kGlobalSection:
         return !m_.globals.empty();
+      case kTagSection:
+        return !m_.tags.empty();
       case kExportSection:
         return !m_.exports.empty();
       case kStartSection:

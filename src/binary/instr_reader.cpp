@@ -150,6 +150,23 @@ bool InstrReader::read_immediates(Instr& out, ImmKind imm) {
       return r.read_u8(out.lane);
     case ImmKind::MemArgLane:
       return read_memarg(out.mem) && r.read_u8(out.lane);
+    case ImmKind::TagIdx:
+      return r.read_u32(out.index);
+    case ImmKind::TryTable: {
+      if (!read_block_type(r, features_, out.block)) return false;
+      uint32_t count;
+      if (!r.read_count(count, 2)) return false;
+      catches_.resize(count);
+      for (CatchClause& clause : catches_) {
+        uint8_t kind;
+        if (!r.read_u8(kind)) return false;
+        if (kind > 3) return r.fail_at(r.offset() - 1, "malformed catch clause");
+        clause.kind = static_cast<CatchClause::Kind>(kind);
+        if (clause.has_tag() && !r.read_u32(clause.tag)) return false;
+        if (!r.read_u32(clause.label)) return false;
+      }
+      return true;
+    }
   }
   return r.fail("unhandled immediate kind");
 }

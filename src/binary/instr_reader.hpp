@@ -26,6 +26,15 @@ struct MemArg {
   uint64_t offset = 0;
 };
 
+// One catch clause of try_table.
+struct CatchClause {
+  enum Kind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 } kind = Catch;
+  uint32_t tag = 0;  // Catch / CatchRef
+  uint32_t label = 0;
+  bool has_tag() const { return kind == Catch || kind == CatchRef; }
+  bool has_ref() const { return kind == CatchRef || kind == CatchAllRef; }
+};
+
 struct Instr {
   Opcode op = Opcode::Nop;
   size_t offset = 0;  // absolute offset of the first opcode byte
@@ -61,6 +70,8 @@ class InstrReader {
   const std::vector<uint32_t>& br_table_targets() const { return br_targets_; }
   // Types of the last typed `select`.
   const std::vector<ValType>& select_types() const { return select_types_; }
+  // Catch clauses of the last try_table.
+  const std::vector<CatchClause>& catches() const { return catches_; }
 
   const Error& error() const { return reader_.error(); }
   bool failed() const { return reader_.failed(); }
@@ -75,6 +86,7 @@ class InstrReader {
   Features features_;  // a copy (one word), so a temporary Features argument cannot dangle
   std::vector<uint32_t> br_targets_;
   std::vector<ValType> select_types_;
+  std::vector<CatchClause> catches_;
 };
 
 }  // namespace loom

@@ -15,7 +15,9 @@ bool abstract_heap_from_byte(uint8_t byte, const Features& f, AbsHeap& out) {
     default:
       break;
   }
-  if (!f.has(Feature::Gc) && !f.has(Feature::Exceptions)) return false;
+  // exnref's heap types come with exceptions, the others with GC.
+  const bool exn = byte == 0x69 || byte == 0x74;
+  if (exn ? !f.has(Feature::Exceptions) && !f.has(Feature::Gc) : !f.has(Feature::Gc)) return false;
   switch (byte) {
     case 0x6e:
       out = AbsHeap::Any;

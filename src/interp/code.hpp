@@ -59,12 +59,34 @@ struct SourceMapEntry {
   uint32_t module_offset;
 };
 
+// Exception handlers (docs/runtime-abi.md "Wasm exceptions"): each try_table, legacy try and
+// try-delegate protects the code range [begin, end) of its body. When an exception unwinds
+// through a frame, the innermost handler whose range holds the pc (the highest index: handlers
+// are numbered in the order their bodies begin) is consulted, then its `parent`, until a catch
+// matches or the chain ends and the frame is left.
+constexpr uint32_t kNoHandler = UINT32_MAX;
+constexpr uint32_t kCatchAllTag = UINT32_MAX;
+struct CatchEntry {
+  uint32_t tag = kCatchAllTag;  // the module's tag index, or any exception
+  uint32_t pad = 0;             // code offset to continue at
+  uint32_t dst = 0;             // slot of the first value handed over (the tag's, then exnref)
+  uint32_t exn_slot = 0;        // legacy catch: where rethrow finds the exception
+  bool with_ref = false;        // catch_ref / catch_all_ref: the exnref follows the values
+  bool legacy = false;          // legacy catch: the exception goes to exn_slot
+};
+struct HandlerEntry {
+  uint32_t begin = 0, end = UINT32_MAX;
+  uint32_t parent = kNoHandler;  // enclosing handler, or a delegate's target
+  std::vector<CatchEntry> catches;
+};
+
 struct CompiledFunction {
   std::vector<uint8_t> code;
   uint32_t param_bytes = 0;                // slots of the parameters
   uint32_t locals_end = 0;                 // end of declared locals (zeroed on entry)
   uint32_t frame_bytes = 0;                // whole frame: params, locals, temporaries
   std::vector<SourceMapEntry> source_map;  // sorted by code_offset
+  std::vector<HandlerEntry> handlers;       // in the order their ranges begin
 };
 
 }  // namespace loom::interp

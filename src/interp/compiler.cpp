@@ -183,6 +183,7 @@ void Compiler::begin_block(Opcode op) {
   Label l;
   l.op = op;
   l.sig = frame.sig;
+  l.handler = labels_.back().handler;
   if (labels_.back().dead) {
     l.dead = l.entered_dead = true;
     l.entry = stack_.size();
@@ -411,7 +412,18 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       return true;
     }
     case Opcode::End:
+      if (labels_.back().own_handler != kNoHandler) {
+        end_handler_block(instr);
+        return true;
+      }
       end_block();
+      return true;
+    case Opcode::Try:
+    case Opcode::TryTable:
+    case Opcode::Catch:
+    case Opcode::CatchAll:
+    case Opcode::Delegate:
+      translate_exceptions(instr, in);
       return true;
     default:
       break;
@@ -631,6 +643,11 @@ bool Compiler::translate(const Instr& instr, const InstrReader& in) {
       emit_u32(r.source());
       return true;
     }
+    case Opcode::Throw:
+    case Opcode::ThrowRef:
+    case Opcode::Rethrow:
+      translate_exceptions(instr, in);
+      return true;
     case Opcode::RefFunc:
       emit_op(IOp::RefFuncOp);
       emit_u32(push(ValType::ref(HeapType::index(module_.func_type_index(instr.index)), false)));

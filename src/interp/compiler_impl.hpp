@@ -63,6 +63,13 @@ struct Label {
   bool dead = false;                 // rest of the frame is unreachable
   bool entered_dead = false;         // the whole frame is unreachable code
   bool fuel_region = false;          // its ConsumeFuel is fuel_regions_.back() while open
+  // Exceptions: the handler protecting code emitted in this block, the block's own handler
+  // (try_table / legacy try), and for a legacy try the slot of its hidden exnref operand (just
+  // below the label's entry; rethrow reads it) and whether a catch has started.
+  uint32_t handler = kNoHandler;
+  uint32_t own_handler = kNoHandler;
+  uint32_t exn_slot = kNoAlias;
+  bool in_catch = false;
 };
 
 // Fuel per wasm instruction, as wasmtime charges it: structure and no-ops are free.
@@ -234,6 +241,17 @@ class Compiler {
 
   // ---- translation ----
   bool translate(const Instr& instr, const InstrReader& in);
+  // Exception handling (compiler_eh.cpp): try_table, throw, throw_ref, legacy try/catch/
+  // catch_all/delegate/rethrow; End of a handler block goes through end_handler_block.
+  void translate_exceptions(const Instr& instr, const InstrReader& in);
+  void begin_try_table(const InstrReader& in);
+  void begin_legacy_try();
+  void begin_catch(const Instr& instr);
+  uint32_t open_handler();
+  void end_handler_block(const Instr& instr);
+  // Removes the operand at `index` (a legacy try's hidden exnref) from under the `count` values
+  // above it, moving them down.
+  void remove_operand_below(size_t index, size_t count);
   void translate_simple(const Instr& instr, const OpInfo& info, IOp op);
   void translate_memory(const Instr& instr);
   void translate_table(const Instr& instr);

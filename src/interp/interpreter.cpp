@@ -12,6 +12,7 @@
 #include <new>
 
 #include "interp/compiler.hpp"
+#include "interp/exceptions.hpp"
 #include "interp/handlers.hpp"
 #include "interp/numeric.hpp"
 #include "interp/relaxed_simd.hpp"
@@ -130,7 +131,7 @@ const CompiledFunction* Interpreter::compiled_or_error(FunctionInst& func, std::
 }
 
 bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
-                            uint8_t* frame_end, std::string& error) {
+                            uint8_t* frame_end, std::string& error, ExceptionInst*& rethrown) {
   const FuncType& type = *callee.type;
   std::vector<Value> args(type.params.size()), results(type.results.size());
   slots_to_values(args_at, type.params, args.data());
@@ -141,6 +142,7 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
   self->stack_top_ =
       std::max(frame_end, args_at + std::min(room, 16 * (args.size() + results.size())));
   // As in compiled_or_error: an exception from the host function becomes a trap here.
+  self->last_uncaught_ = nullptr;  // set by a nested call that ends in an uncaught exception
   try {
     error = callee.host(args, results);
   } catch (const std::bad_alloc&) {
@@ -151,7 +153,10 @@ bool Interpreter::call_host(Interpreter* self, FunctionInst& callee, uint8_t* ar
     error = "host function threw an exception";
   }
   self->stack_top_ = saved_top;
-  if (!error.empty()) return false;
+  if (!error.empty()) {
+    rethrown = self->forwarded_exception(error);
+    return false;
+  }
   values_to_slots(results.data(), type.results, args_at);
   return true;
 }
@@ -216,8 +221,10 @@ std::optional<Trap> Interpreter::call(FunctionInst& func, std::span<const Value>
                                       std::span<Value> results) {
   const FuncType& type = *func.type;
   if (func.is_host()) {
+    last_uncaught_ = nullptr;
     std::string error = func.host(args, results);
     if (error.empty()) return std::nullopt;
+    if (ExceptionInst* forwarded = forwarded_exception(error)) return uncaught(this, forwarded);
     return Trap{TrapKind::HostError, std::move(error), {}};
   }
   if (!stack_ || !frames_) {
@@ -313,6 +320,7 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   const uint8_t* return_pc = nullptr;
   std::optional<Trap> foreign_trap;  // a trap from a function another tier ran
   u32 tail_args = 0, tail_bytes = 0;  // a tail call's arguments: frame offset and size
+  ExceptionInst* exception = nullptr;  // being thrown (throw_exception)
 
   auto reload_memory = [&] {
     if (!inst->memories.empty()) {
@@ -331,7 +339,10 @@ enter:
     uint8_t* frame_end = code ? fp + code->frame_bytes : callee_fp;
     if (callee->tier.executor) {
       if (!call_foreign(self, *callee, callee_fp, frame_end, foreign_trap)) goto trap;
-    } else if (!call_host(self, *callee, callee_fp, frame_end, trap_text)) {
+    } else if (!call_host(self, *callee, callee_fp, frame_end, trap_text, exception)) {
+      // A forwarded wasm exception unwinds from the call site (docs/runtime-abi.md).
+      if (exception && depth == base_depth) return uncaught(self, exception);
+      if (exception) goto throw_exception;
       trap_kind = TrapKind::HostError;
       goto trap;
     }
@@ -515,6 +526,42 @@ L_ReturnOp: {
   DISPATCH();
 }
 L_Trap: TRAP(static_cast<TrapKind>(U32(0)));
+L_ThrowOp:
+  exception = new_exception(self, inst->tags[U32(0)], fp + U32(1), trap_text);
+  if (!exception) TRAP(TrapKind::HostError);
+  goto throw_exception;
+L_ThrowRefOp:
+  exception = rd<ExceptionInst*>(S(0));
+  if (!exception) TRAP(TrapKind::NullExceptionReference);
+  goto throw_exception;
+L_RethrowOp:
+  exception = rd<ExceptionInst*>(S(0));
+  goto throw_exception;
+  // Unwinds the frame array (docs/runtime-abi.md "Wasm exceptions"): each frame's handler table
+  // is consulted at its pc (the throw, or the call the exception came out of); the first catch
+  // that takes the exception continues in its frame, else it reaches the host entry. Nothing
+  // here unwinds the host stack.
+throw_exception:
+  for (;;) {
+    const Frame& frame = frames[depth - 1];
+    const CatchEntry* handler = find_catch(
+        *frame.code, static_cast<u32>(pc - frame.code->code.data()), *frame.func->instance,
+        *exception);
+    if (handler) {
+      fp = frame.fp;
+      code = frame.code;
+      inst = frame.func->instance;
+      reload_memory();
+      land_exception(*handler, exception, fp);
+      self->store_->recycle_exception(exception);  // unless an exnref to it exists
+      pc = code->code.data() + handler->pad;
+      DISPATCH();
+    }
+    const uint8_t* caller_pc = frame.return_pc;
+    --depth;
+    if (depth == base_depth) return uncaught(self, exception);
+    pc = caller_pc - 1;  // inside the call instruction
+  }
 L_Select64: wr<u64>(S(0), rd<u32>(S(3)) ? rd<u64>(S(1)) : rd<u64>(S(2))); NEXT(16);
 L_Select128: std::memmove(S(0), rd<u32>(S(3)) ? S(1) : S(2), 16); NEXT(16);
 L_GlobalGet64: wr<u64>(S(0), inst->globals[U32(1)]->value.u64); NEXT(8);

@@ -36,7 +36,10 @@ class Interpreter : public Executor {
 
   std::optional<Trap> call(FunctionInst& func, std::span<const Value> args,
                            std::span<Value> results) override;
-  void attach(Store& store) override { interruption_ = &store.interruption(); }
+  void attach(Store& store) override {
+    interruption_ = &store.interruption();
+    store_ = &store;
+  }
 
   // The value stack and the frame array (empty when they could not be mapped); each lies between
   // two guard pages.
@@ -53,16 +56,27 @@ class Interpreter : public Executor {
 
  private:
   const CompiledFunction* compiled_or_error(FunctionInst& func, std::string& error);
+  // `rethrown` is set when the host function forwarded a wasm exception (docs/runtime-abi.md).
   static bool call_host(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
-                        uint8_t* frame_end, std::string& error);
+                        uint8_t* frame_end, std::string& error, ExceptionInst*& rethrown);
   // A function another tier runs (FunctionInst::tier): called through its executor.
   static bool call_foreign(Interpreter* self, FunctionInst& callee, uint8_t* args_at,
                            uint8_t* frame_end, std::optional<Trap>& trap);
+  // Exceptions (exceptions.cpp): a new exception of `tag` with the values at `args` (nullptr
+  // when the store cannot hold it, `error` says why), and the result for one that reached the
+  // host entry.
+  static ExceptionInst* new_exception(Interpreter* self, TagInst* tag, const uint8_t* args,
+                                      std::string& error);
+  static std::optional<Trap> uncaught(Interpreter* self, ExceptionInst* exception);
+  // Whether a host function's failure `error` forwards the uncaught exception of a nested call.
+  ExceptionInst* forwarded_exception(const std::string& error) const;
 
   Features features_;
   InterpreterLimits limits_;
   Interruption unattached_;  // until attach(): no fuel, no deadline
   Interruption* interruption_ = &unattached_;
+  Store* store_ = nullptr;                      // from attach(): owns the exceptions
+  ExceptionInst* last_uncaught_ = nullptr;      // of the last call that ended in one
   uint8_t* stack_ = nullptr;  // mmap'ed, committed lazily by the kernel
   Frame* frames_ = nullptr;   // max_call_depth activations, mmap'ed, committed as they are used
   size_t depth_ = 0;          // activations in use (all host entries together)

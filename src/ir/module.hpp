@@ -120,6 +120,7 @@ struct Module {
   std::vector<Table> tables;
   std::vector<MemoryType> memories;
   std::vector<Global> globals;
+  std::vector<uint32_t> tags;  // type index of each defined tag (exceptions)
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -148,6 +149,13 @@ struct Module {
   size_t num_tables() const { return imported_tables.size() + tables.size(); }
   size_t num_memories() const { return imported_memories.size() + memories.size(); }
   size_t num_globals() const { return imported_globals.size() + globals.size(); }
+  size_t num_tags() const { return imported_tags.size() + tags.size(); }
+  uint32_t num_imported_tags() const { return uint32_t(imported_tags.size()); }
+  // Type index of tag `tag` (imports first); `tag` must be < num_tags().
+  uint32_t tag_type_index(uint32_t tag) const {
+    return tag < imported_tags.size() ? imports[imported_tags[tag]].func_type
+                                      : tags[tag - imported_tags.size()];
+  }
 
   // Type lookups across the index spaces (imports first). Indices must be in range.
   uint32_t func_type_index(uint32_t func) const;

@@ -39,6 +39,8 @@ enum class ImmKind : uint8_t {
   Lane,        // 1 lane byte
   MemArgLane,  // memarg then 1 lane byte
   TypeIdx,     // u32 type index (call_ref, struct.new, ...)
+  TagIdx,      // u32 tag index (throw, legacy catch)
+  TryTable,    // block type, vec(catch clause): kind byte, [u32 tag], u32 label
 };
 
 enum class Opcode : uint16_t {

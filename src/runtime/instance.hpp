@@ -25,6 +25,7 @@ class Instance {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   std::vector<uint32_t> type_ids;  // canonical id of each of the module's types
   // Element segments as references (empty once dropped); data segments (empty once dropped).
   std::vector<std::vector<Ref>> elems;

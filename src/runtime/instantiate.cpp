@@ -41,7 +41,7 @@ std::optional<Extern> Instance::find_export(std::string_view name) const {
       case ExternKind::Global:
         return Extern{exp.kind, globals[exp.index]};
       case ExternKind::Tag:
-        return std::nullopt;
+        return Extern{exp.kind, tags[exp.index]};
     }
   }
   return std::nullopt;
@@ -87,7 +87,12 @@ std::string match_import(const Import& import, const Module& module, const Store
     }
       return {};
     case ExternKind::Tag:
-      return "incompatible import type: tags are not supported yet";
+      // Tag types match exactly (the function types are equal).
+      if (*provided.tag()->type != module.types[import.func_type]) {
+        return "incompatible import type: expected tag " + to_string(module.types[import.func_type]) +
+               ", got " + to_string(*provided.tag()->type);
+      }
+      return {};
   }
   return "incompatible import type";
 }
@@ -128,8 +133,12 @@ Result<Instance*> instantiate_without_start(Store& store, std::shared_ptr<const 
         inst->globals.push_back(ext.global());
         break;
       case ExternKind::Tag:
+        inst->tags.push_back(ext.tag());
         break;
     }
+  }
+  for (uint32_t type_index : module.tags) {
+    inst->tags.push_back(store.create_tag(inst->type_ids[type_index]));
   }
   const uint32_t num_imported_funcs = module.num_imported_funcs();
   for (uint32_t i = 0; i < module.functions.size(); ++i) {

@@ -168,6 +168,33 @@ GlobalInst* Store::create_global(const GlobalType& type, Value value) {
   return globals_.back().get();
 }
 
+TagInst* Store::create_tag(uint32_t type_id) {
+  tags_.push_back(std::make_unique<TagInst>(TagInst{&type(type_id), type_id}));
+  return tags_.back().get();
+}
+
+ExceptionInst* Store::create_exception(TagInst* tag, std::span<const Value> fields) {
+  ExceptionInst* exception = nullptr;
+  if (!free_exceptions_.empty() && free_exceptions_.back()->fields.capacity() >= fields.size()) {
+    exception = free_exceptions_.back();
+    free_exceptions_.pop_back();
+  } else {
+    const uint64_t bytes = sizeof(ExceptionInst) + fields.size() * sizeof(Value);
+    if (!memory_bytes_.take(bytes)) return nullptr;
+    exceptions_.push_back(std::make_unique<ExceptionInst>());
+    exception = exceptions_.back().get();
+    exception->fields.reserve(fields.size());
+  }
+  exception->tag = tag;
+  exception->fields.assign(fields.begin(), fields.end());
+  exception->referenced = false;
+  return exception;
+}
+
+void Store::recycle_exception(ExceptionInst* exception) {
+  if (exception && !exception->referenced) free_exceptions_.push_back(exception);
+}
+
 Result<Instance*> Store::create_instance(std::shared_ptr<const Module> module) {
   if (instances_.size() >= limits_.max_instances) {
     return store_limit_error("instances", "max-instances", limits_.max_instances);

@@ -12,6 +12,7 @@
 
 #include "ir/module.hpp"
 #include "ir/type_canon.hpp"
+#include "runtime/exception.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/resource_budget.hpp"
 #include "runtime/table.hpp"
@@ -60,11 +61,12 @@ struct GlobalInst {
 // A reference to any external value, as imports and exports pass them.
 struct Extern {
   ExternKind kind = ExternKind::Func;
-  void* object = nullptr;  // FunctionInst*, TableInst*, MemoryInst* or GlobalInst*
+  void* object = nullptr;  // FunctionInst*, TableInst*, MemoryInst*, GlobalInst* or TagInst*
   FunctionInst* func() const { return static_cast<FunctionInst*>(object); }
   TableInst* table() const { return static_cast<TableInst*>(object); }
   MemoryInst* memory() const { return static_cast<MemoryInst*>(object); }
   GlobalInst* global() const { return static_cast<GlobalInst*>(object); }
+  TagInst* tag() const { return static_cast<TagInst*>(object); }
 };
 
 // Runs wasm code; the execution tier (interpreter or JIT) implements it.
@@ -142,6 +144,12 @@ class Store {
   Result<MemoryInst*> create_memory(const MemoryType& type);
   Result<TableInst*> create_table(const TableType& type, Ref init);
   GlobalInst* create_global(const GlobalType& type, Value value);
+  TagInst* create_tag(uint32_t type_id);
+  // Exceptions (exception.hpp) are charged to the memory budget, like the store's other guest-
+  // driven allocations: nullptr once it is used up. recycle_exception() takes back an exception
+  // nothing references (ExceptionInst::referenced is false), so a throw/catch loop reuses it.
+  ExceptionInst* create_exception(TagInst* tag, std::span<const Value> fields);
+  void recycle_exception(ExceptionInst* exception);
   // Fails, before anything is allocated, when the module's own memories and tables (at their
   // initial sizes) or one more instance would pass the store's limits.
   Result<Instance*> create_instance(std::shared_ptr<const Module> module);
@@ -174,6 +182,9 @@ class Store {
   std::vector<std::unique_ptr<MemoryInst>> memories_;
   std::vector<std::unique_ptr<TableInst>> tables_;
   std::vector<std::unique_ptr<GlobalInst>> globals_;
+  std::vector<std::unique_ptr<TagInst>> tags_;
+  std::vector<std::unique_ptr<ExceptionInst>> exceptions_;
+  std::vector<ExceptionInst*> free_exceptions_;  // recycled, ready for create_exception
   std::vector<std::unique_ptr<Instance>> instances_;
   Executor* executor_ = nullptr;
   StoreLimits limits_;

@@ -32,6 +32,10 @@ std::string_view trap_message(TrapKind kind) {
       return "all fuel consumed";
     case TrapKind::Interrupted:
       return "interrupt";
+    case TrapKind::UncaughtException:
+      return "uncaught exception";
+    case TrapKind::NullExceptionReference:
+      return "null exception reference";
     case TrapKind::HostError:
       return "host error";
   }

@@ -19,9 +19,11 @@ enum class TrapKind : uint8_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   NullReference,
-  NullFunctionReference,  // call_ref / return_call_ref of null
-  OutOfFuel,              // the store's fuel ran out (Store::set_fuel)
-  Interrupted,            // the store's epoch deadline passed (a timeout)
+  NullFunctionReference,   // call_ref / return_call_ref of null
+  OutOfFuel,               // the store's fuel ran out (Store::set_fuel)
+  Interrupted,             // the store's epoch deadline passed (a timeout)
+  UncaughtException,       // a wasm exception reached the host entry (Trap::exception)
+  NullExceptionReference,  // throw_ref of a null exnref
   HostError,
 };
 
@@ -38,6 +40,9 @@ struct Trap {
   TrapKind kind = TrapKind::Unreachable;
   std::string message;  // trap_message(kind), or the host's message for HostError
   std::vector<TrapFrame> backtrace;
+  // UncaughtException: the exception (an ExceptionInst* of the store, runtime/exception.hpp),
+  // for the embedder to inspect or to rethrow from a host function (docs/runtime-abi.md).
+  void* exception = nullptr;
 };
 
 }  // namespace loom

@@ -98,6 +98,12 @@ void InstrText::arity(const Instr& instr, int& params, int& results) const {
       params = type_params(instr.index) + 1;
       results = type_results(instr.index);
       break;
+    case Opcode::ThrowRef:
+      params = 1;
+      break;
+    case Opcode::Throw:
+      if (instr.index < m_.num_tags()) params = type_params(m_.tag_type_index(instr.index));
+      break;
     default:
       break;  // branches, return, unreachable, nop, drops of segments
   }
@@ -218,6 +224,19 @@ std::string InstrText::text(const Instr& instr, const InstrReader& in,
       break;
     case ImmKind::MemArgLane:
       s += memarg(instr, info) + num(instr.lane);
+      break;
+    case ImmKind::TagIdx:
+      s += num(instr.index);
+      break;
+    case ImmKind::TryTable:
+      s += block_type(instr.block);
+      for (const CatchClause& c : in.catches()) {
+        static constexpr const char* kNames[] = {"catch", "catch_ref", "catch_all",
+                                                 "catch_all_ref"};
+        s += std::string(" (") + kNames[c.kind];
+        if (c.has_tag()) s += num(c.tag);
+        s += num(c.label) + ")";
+      }
       break;
   }
   return s;

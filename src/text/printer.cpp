@@ -126,6 +126,11 @@ class Printer {
       out_ << "(memory " << index_comment(m_.num_imported_memories() + i)
            << memory_type(m_.memories[i]) << ")";
     }
+    for (size_t i = 0; i < m_.tags.size(); ++i) {
+      line(1);
+      out_ << "(tag " << index_comment(m_.num_imported_tags() + i) << "(type " << m_.tags[i]
+           << "))";
+    }
     for (size_t i = 0; i < m_.globals.size(); ++i) {
       const Global& g = m_.globals[i];
       line(1);
@@ -300,10 +305,14 @@ class Printer {
       while (!in.at_end() && in.next(instr)) {
         const Opcode op = instr.op;
         if (op == Opcode::End && in.at_end()) break;  // the function's own end
-        if (op == Opcode::End || op == Opcode::Else) --depth;
+        const bool closes = op == Opcode::End || op == Opcode::Else || op == Opcode::Catch ||
+                            op == Opcode::CatchAll || op == Opcode::Delegate;
+        if (closes) --depth;
         line(depth);
         out_ << instr_text(instr, in, local_ids);
-        if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else) {
+        if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else ||
+            op == Opcode::TryTable || op == Opcode::Try || op == Opcode::Catch ||
+            op == Opcode::CatchAll) {
           ++depth;
         }
       }
@@ -316,20 +325,30 @@ class Printer {
     while (!in.at_end() && in.next(instr)) {
       const Opcode op = instr.op;
       const bool function_end = op == Opcode::End && in.at_end();
-      if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If) {
+      if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If ||
+          op == Opcode::TryTable || op == Opcode::Try) {
         std::optional<text::ExprFolder::Node> condition;
         if (op == Opcode::If) condition = folder.take_single_value();
         folder.flush(out_, depth);
         line(depth++);
         out_ << "(" << instr_text(instr, in, local_ids);
         if (condition) text::ExprFolder::write(*condition, out_, depth);
-        open_ifs.push_back(op == Opcode::If);
+        // An `if` and a legacy `try` have arms: (then ...) (else ...), (do ...) (catch ...).
+        open_ifs.push_back(op == Opcode::If || op == Opcode::Try);
         if (op == Opcode::If) line(depth++), out_ << "(then";
-      } else if (op == Opcode::Else) {
+        if (op == Opcode::Try) line(depth++), out_ << "(do";
+      } else if (op == Opcode::Else || op == Opcode::Catch || op == Opcode::CatchAll) {
         folder.flush(out_, depth);
         out_ << ")";
         line(depth - 1);
-        out_ << "(else";
+        out_ << "(" << (op == Opcode::Else ? std::string("else") : instr_text(instr, in, local_ids));
+      } else if (op == Opcode::Delegate) {
+        folder.flush(out_, depth);
+        out_ << ")";
+        line(depth - 1);
+        out_ << "(" << instr_text(instr, in, local_ids) << "))";
+        depth -= 2;
+        if (!open_ifs.empty()) open_ifs.pop_back();
       } else if (op == Opcode::End) {
         folder.flush(out_, depth);
         if (function_end) break;

@@ -125,6 +125,11 @@ class WastParser {
       }
       return expect_rparen();
     }
+    if (kw == "assert_exception") {
+      cmd.kind = K::AssertException;
+      cmd.action.emplace();
+      return action(*cmd.action) && expect_rparen();
+    }
     if (kw == "assert_trap" || kw == "assert_exhaustion") {
       cmd.kind = kw == "assert_trap" ? K::AssertTrap : K::AssertExhaustion;
       if (is_lparen_kw("module")) {

@@ -76,6 +76,7 @@ struct WastCommand {
     AssertReturn,
     AssertTrap,  // action or module
     AssertExhaustion,
+    AssertException,  // action that throws a wasm exception to the host (exceptions)
     AssertMalformed,
     AssertInvalid,
     AssertUnlinkable,
@@ -84,7 +85,8 @@ struct WastCommand {
   Kind kind = Kind::Module;
   uint32_t line = 0, col = 0;
   std::optional<WastModule> module;  // Module, assert_malformed/invalid/unlinkable/..., trap
-  std::optional<WastAction> action;  // Action, AssertReturn, AssertTrap, AssertExhaustion
+  std::optional<WastAction> action;  // Action, AssertReturn, AssertTrap, AssertExhaustion,
+                                     // AssertException
   std::vector<WastResult> results;   // AssertReturn
   std::string message;               // expected failure text of the assertions
   std::string name;                  // Register: the import name

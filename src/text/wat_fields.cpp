@@ -58,6 +58,7 @@ bool WatParser::parse_field(size_t open) {
   if (k == "start") return parse_start();
   if (k == "elem") return parse_elem();
   if (k == "data") return parse_data();
+  if (k == "tag") return parse_tag();
   return fail(t_[open + 1], "unknown module field");
 }
 
@@ -83,6 +84,12 @@ bool WatParser::parse_import() {
   } else if (kind.text == "global") {
     imp.kind = ExternKind::Global;
     if (!parse_global_type(imp.global)) return false;
+  } else if (kind.text == "tag") {
+    imp.kind = ExternKind::Tag;
+    const Token& at = cur();
+    TypeUse use;
+    if (!parse_typeuse(use, /*allow_names=*/false)) return false;
+    if (!resolve_typeuse(use, at, imp.func_type)) return false;
   } else {
     return fail(kind, "unexpected token, expected an import kind");
   }
@@ -309,6 +316,8 @@ bool WatParser::parse_export() {
     e.kind = ExternKind::Memory, s = Space::Memory;
   else if (kind == "global")
     e.kind = ExternKind::Global, s = Space::Global;
+  else if (kind == "tag")
+    e.kind = ExternKind::Tag, s = Space::Tag;
   else
     return fail(tok(pos_ + 1), "unexpected token, expected an export kind");
   pos_ += 2;

@@ -47,6 +47,10 @@ bool WatParser::parse_plain_op(const Token& op_token, std::vector<uint8_t>& out)
                               " is not enabled)");
   }
   if (info.imm == ImmKind::BlockType) return fail(op_token, "unexpected block instruction");
+  // The legacy handler keywords only appear inside a `try` (wat_instr.cpp).
+  if (op == Opcode::Catch || op == Opcode::CatchAll || op == Opcode::Delegate) {
+    return fail(op_token, "unexpected token");
+  }
   return parse_immediates(op, op_token, out);
 }
 
@@ -296,6 +300,12 @@ bool WatParser::parse_immediates(Opcode op, const Token& op_token, std::vector<u
       if (!parse_memarg(info, out)) return false;
       return parse_lane(out);
     }
+    case ImmKind::TagIdx:
+      if (!parse_index(Space::Tag, a)) return false;
+      append_uleb(out, a);
+      return true;
+    case ImmKind::TryTable:
+      return fail(op_token, "unexpected block instruction");
   }
   return fail(op_token, "unsupported instruction");
 }

@@ -16,7 +16,8 @@ enum class FrameKind : uint8_t {
   FoldedOp,     // (op imm* folded*): op is emitted after its operands
   FoldedBlock,  // (block ...) / (loop ...)
   FoldedIf,     // (if bt folded* (then ...) (else ...)?)
-  FoldedArm,    // (then ...) / (else ...)
+  FoldedArm,    // (then ...) / (else ...), and a legacy try's (do ...) / (catch ...)
+  FoldedTry,    // legacy (try bt (do ...) (catch x ...)* (catch_all ...)?) or (... (delegate l))
 };
 
 struct Frame {
@@ -28,6 +29,7 @@ struct Frame {
   size_t pending = 0;      // FoldedOp: the op, FoldedIf: `if bt`, from here in the pending stack
   std::string_view label;  // FoldedIf: pushed once `(then` starts
   size_t else_end = 0;     // output size just after an `else` opcode (to drop an empty else)
+  bool seen_do = false, seen_catch_all = false, delegated = false;  // legacy try
 };
 
 Frame make_frame(FrameKind kind, size_t close, Opcode op = Opcode::Nop) {
@@ -44,9 +46,11 @@ void drop_empty_else(std::vector<uint8_t>& out, size_t else_end) {
 }
 
 bool is_block_op(std::string_view kw) {
-  return kw == "block" || kw == "loop" || kw == "if";
+  return kw == "block" || kw == "loop" || kw == "if" || kw == "try_table" || kw == "try";
 }
 Opcode block_opcode(std::string_view kw) {
+  if (kw == "try_table") return Opcode::TryTable;
+  if (kw == "try") return Opcode::Try;
   return kw == "block" ? Opcode::Block : kw == "loop" ? Opcode::Loop : Opcode::If;
 }
 
@@ -66,8 +70,15 @@ bool WatParser::parse_const_expr(size_t end, ConstExpr& out) {
 bool WatParser::parse_block_header(Opcode op, std::vector<uint8_t>& out, std::string_view& label) {
   label = {};
   if (cur().kind == TokenKind::Id) label = t_.id_name(t_[pos_++]);
-  out.push_back(static_cast<uint8_t>(op_info(op).code));
-  return parse_block_type(out);
+  const OpInfo& info = op_info(op);
+  if (!features_.has(info.feature)) {
+    return fail("unknown operator (feature " + std::string(feature_flag(info.feature)) +
+                " is not enabled)");
+  }
+  out.push_back(static_cast<uint8_t>(info.code));
+  if (!parse_block_type(out)) return false;
+  // try_table's clauses name labels outside it: parsed before its own label is pushed.
+  return op != Opcode::TryTable || parse_catch_clauses(out);
 }
 
 bool WatParser::parse_block_type(std::vector<uint8_t>& out) {
@@ -140,6 +151,13 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
         case FrameKind::FoldedArm:
           drop_empty_else(out, top.else_end);
           break;
+        case FrameKind::FoldedTry:
+          if (!top.seen_do) return fail("unexpected token, expected '(do'");
+          if (!top.delegated) {
+            out.push_back(0x0b);
+            labels_.pop();
+          }
+          break;
         default:
           break;
       }
@@ -169,6 +187,45 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
         }
         if (top.seen_then) return fail("unexpected token, expected '(else' or ')'");
       }
+      if (top.kind == FrameKind::FoldedTry) {
+        // (do ...) once, then (catch x ...)* (catch_all ...)? or a single (delegate l).
+        if (top.delegated) return fail("unexpected token");
+        if (!top.seen_do) {
+          if (!is_lparen_kw("do")) return fail("unexpected token, expected '(do'");
+          top.seen_do = true;
+          pos_ += 2;
+          frames.push_back(make_frame(FrameKind::FoldedArm, close));
+          continue;
+        }
+        if (is_lparen_kw("catch") && !top.seen_catch_all) {
+          pos_ += 2;
+          uint32_t tag = 0;
+          if (!parse_index(Space::Tag, tag)) return false;
+          out.push_back(0x07);
+          append_uleb(out, tag);
+          top.in_else = true;  // a handler was seen: no delegate
+          frames.push_back(make_frame(FrameKind::FoldedArm, close));
+          continue;
+        }
+        if (is_lparen_kw("catch_all") && !top.seen_catch_all) {
+          pos_ += 2;
+          out.push_back(0x19);
+          top.seen_catch_all = top.in_else = true;
+          frames.push_back(make_frame(FrameKind::FoldedArm, close));
+          continue;
+        }
+        if (is_lparen_kw("delegate") && !top.in_else) {
+          pos_ += 2;
+          labels_.pop();  // delegate's label counts from outside the try
+          uint32_t depth = 0;
+          if (!parse_label_index(depth) || !expect_rparen()) return false;
+          out.push_back(0x18);
+          append_uleb(out, depth);
+          top.delegated = true;
+          continue;
+        }
+        return fail("unexpected token");
+      }
       const Token& kw = tok(pos_ + 1);
       if (kw.kind != TokenKind::Keyword)
         return fail(kw, "unexpected token, expected an instruction");
@@ -177,7 +234,12 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
         const Opcode op = block_opcode(kw.text);
         Frame f;
         f.close = close;
-        if (op == Opcode::If) {
+        if (op == Opcode::Try) {
+          f.kind = FrameKind::FoldedTry;
+          std::string_view label;
+          if (!parse_block_header(op, out, label)) return false;
+          labels_.push(label);
+        } else if (op == Opcode::If) {
           f.kind = FrameKind::FoldedIf;
           f.pending = pending.size();
           if (!parse_block_header(op, pending, f.label)) return false;
@@ -200,11 +262,38 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
     }
 
     // A plain instruction.
-    if (top.kind == FrameKind::FoldedOp || top.kind == FrameKind::FoldedIf) {
+    if (top.kind == FrameKind::FoldedOp || top.kind == FrameKind::FoldedIf ||
+        top.kind == FrameKind::FoldedTry) {
       return fail("unexpected token, operands of a folded instruction must be folded");
     }
     if (t.kind != TokenKind::Keyword) return fail("unexpected token, expected an instruction");
     const std::string_view kw = t.text;
+    // Legacy try: `catch x` / `catch_all` start a handler like `else`; `delegate l` ends the try.
+    if (top.kind == FrameKind::Plain && top.op == Opcode::Try &&
+        (kw == "catch" || kw == "catch_all" || kw == "delegate")) {
+      ++pos_;
+      if (top.seen_catch_all || (kw == "delegate" && top.in_else)) return fail(t, "unexpected token");
+      if (kw == "delegate") {
+        labels_.pop();
+        uint32_t depth = 0;
+        if (!parse_label_index(depth)) return false;
+        out.push_back(0x18);
+        append_uleb(out, depth);
+        frames.pop_back();
+        continue;
+      }
+      top.in_else = true;  // in a handler: no delegate any more
+      if (kw == "catch") {
+        uint32_t tag = 0;
+        if (!parse_index(Space::Tag, tag)) return false;
+        out.push_back(0x07);
+        append_uleb(out, tag);
+      } else {
+        out.push_back(0x19);
+        top.seen_catch_all = true;
+      }
+      continue;
+    }
     if (kw == "end" || kw == "else") {
       if (top.kind != FrameKind::Plain) return fail("unexpected '" + std::string(kw) + "'");
       if (kw == "else" && (top.op != Opcode::If || top.in_else)) return fail("unexpected 'else'");
@@ -218,7 +307,7 @@ bool WatParser::parse_instrs(size_t end, std::vector<uint8_t>& out) {
         top.in_else = true;
         top.else_end = out.size();
       } else {
-        if (top.in_else) drop_empty_else(out, top.else_end);
+        if (top.in_else && top.op == Opcode::If) drop_empty_else(out, top.else_end);
         out.push_back(0x0b);
         labels_.pop();
         frames.pop_back();

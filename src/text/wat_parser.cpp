@@ -125,6 +125,8 @@ const char* space_name(Space s) {
       return "elem segment";
     case Space::Data:
       return "data segment";
+    case Space::Tag:
+      return "tag";
     case Space::Count_:
       break;
   }

@@ -22,7 +22,7 @@
 
 namespace loom::text {
 
-enum class Space : uint8_t { Func, Table, Memory, Global, Type, Elem, Data, Count_ };
+enum class Space : uint8_t { Func, Table, Memory, Global, Type, Elem, Data, Tag, Count_ };
 
 // Heterogeneous lookup: ids are looked up by string_view without building a std::string. FNV-1a:
 // ids and instruction names are short, so a simple byte loop beats a general string hash.
@@ -189,6 +189,7 @@ class WatParser {
   bool parse_start();
   bool parse_elem();
   bool parse_data();
+  bool parse_tag();  // wat_exceptions.cpp
   bool parse_elem_items(ElemSegment& seg, bool indices);
   bool parse_offset(ConstExpr& out);
   bool parse_data_strings(ByteRange& out);
@@ -201,6 +202,9 @@ class WatParser {
   bool parse_const_expr(size_t end, ConstExpr& out);
   bool parse_block_header(Opcode op, std::vector<uint8_t>& out, std::string_view& label);
   bool parse_block_type(std::vector<uint8_t>& out);
+  // try_table's `(catch x l)`, `(catch_ref x l)`, `(catch_all l)`, `(catch_all_ref l)` clauses,
+  // as a vector (wat_exceptions.cpp). Labels count from outside the try_table.
+  bool parse_catch_clauses(std::vector<uint8_t>& out);
   bool parse_plain_op(const Token& op_token, std::vector<uint8_t>& out);
   bool parse_immediates(Opcode op, const Token& op_token, std::vector<uint8_t>& out);
   bool parse_label_index(uint32_t& out);

@@ -136,6 +136,7 @@ bool WatParser::scan_field(size_t open) {
   }
   if (k == "func") return scan_import_or_def(Space::Func, open, is_import);
   if (k == "global") return scan_import_or_def(Space::Global, open, is_import);
+  if (k == "tag") return scan_import_or_def(Space::Tag, open, is_import);
   if (k == "table") {
     if (!scan_import_or_def(Space::Table, open, is_import)) return false;
     // `(table ... reftype (elem ...))` also defines an (anonymous) element segment.
@@ -177,6 +178,8 @@ bool WatParser::scan_field(size_t open) {
       s = Space::Memory;
     else if (kind == "global")
       s = Space::Global;
+    else if (kind == "tag")
+      s = Space::Tag;
     else
       return fail(tok(pos_ + 1), "unexpected token, expected an import kind");
     pos_ += 2;

@@ -33,7 +33,8 @@ bool WatParser::parse_heap_type(HeapType& out) {
   if (cur().kind == TokenKind::Keyword) {
     auto h = abstract_heap(cur().text);
     if (!h || (is_gc_heap(*h) && !features_.has(Feature::Gc) &&
-               !(*h == AbsHeap::Exn && features_.has(Feature::Exceptions)))) {
+               !((*h == AbsHeap::Exn || *h == AbsHeap::NoExn) &&
+                 features_.has(Feature::Exceptions)))) {
       return fail("unknown heap type");
     }
     out = HeapType::abstract(*h);
@@ -54,7 +55,12 @@ bool WatParser::parse_ref_type(ValType& out) {
     out = ValType::funcref();
   } else if (is_keyword("externref")) {
     out = ValType::externref();
-  } else if (is_lparen_kw("ref") && features_.has(Feature::FunctionReferences)) {
+  } else if (features_.has(Feature::Exceptions) &&
+             (is_keyword("exnref") || is_keyword("nullexnref"))) {
+    out = ValType::ref(HeapType::abstract(is_keyword("exnref") ? AbsHeap::Exn : AbsHeap::NoExn),
+                       true);
+  } else if (is_lparen_kw("ref") &&
+             (features_.has(Feature::FunctionReferences) || features_.has(Feature::Exceptions))) {
     pos_ += 2;
     const bool nullable = is_keyword("null");
     if (nullable) ++pos_;
@@ -74,7 +80,7 @@ bool WatParser::is_val_type_start() const {
   if (cur().kind != TokenKind::Keyword) return false;
   const std::string_view k = cur().text;
   return k == "i32" || k == "i64" || k == "f32" || k == "f64" || k == "v128" || k == "funcref" ||
-         k == "externref";
+         k == "externref" || k == "exnref" || k == "nullexnref";
 }
 
 bool WatParser::parse_val_type(ValType& out) {

@@ -540,6 +540,16 @@ bool FuncValidator::step_instr(const Instr& instr, std::span<const uint32_t> br_
     case Opcode::DataDrop:
       return step_memory(instr);
 
+    case Opcode::Try:
+    case Opcode::Catch:
+    case Opcode::Throw:
+    case Opcode::Rethrow:
+    case Opcode::ThrowRef:
+    case Opcode::Delegate:
+    case Opcode::CatchAll:
+    case Opcode::TryTable:
+      return step_exceptions(instr);
+
     case Opcode::RefNull:
       if (!check_heap_type(instr.heap)) return false;
       push(ValType::ref(instr.heap, true));

@@ -49,7 +49,9 @@ struct FrameSig {
 };
 
 struct ControlFrame {
-  Opcode op = Opcode::Block;  // Block, Loop, If or Else; the function's own frame is a Block
+  // Block, Loop, If or Else; the function's own frame is a Block. Exceptions: TryTable, and the
+  // legacy Try (its body), Catch and CatchAll (their handlers).
+  Opcode op = Opcode::Block;
   FrameSig sig;
   uint32_t height = 0;       // operand stack height when the frame was entered (after its params)
   bool unreachable = false;  // the rest of the frame is stack-polymorphic
@@ -113,6 +115,7 @@ class FuncValidator {
   // Validates one instruction. `reader` (the one that decoded it) supplies br_table targets and
   // typed-select types.
   bool step(const Instr& instr, const InstrReader& reader) {
+    catches_ = reader.catches();
     return step(instr, reader.br_table_targets(), reader.select_types());
   }
   bool step(const Instr& instr, std::span<const uint32_t> br_targets,
@@ -251,6 +254,11 @@ class FuncValidator {
       local_inits_.pop_back();
     }
   }
+  // Exception handling (func_validator_eh.cpp); try_table's clauses are catches_.
+  bool step_exceptions(const Instr& instr);
+  bool check_tag(uint32_t tag);
+  bool check_catch(const CatchClause& clause);
+  std::span<const ValType> tag_params(uint32_t tag) const;
 
   // Immediate checks shared by simple and hand-typed instructions.
   bool check_memory(uint32_t memory);
@@ -310,6 +318,7 @@ class FuncValidator {
   std::vector<uint8_t> local_unset_;   // per local when some is non-defaultable, else empty
   std::vector<uint32_t> local_inits_;  // locals set since their frames began
   std::unordered_set<const ValType*> br_table_checked_;  // result lists a br_table has checked
+  std::span<const CatchClause> catches_;                  // of the try_table being stepped
 
   Error error_;
 };

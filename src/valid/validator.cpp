@@ -116,6 +116,8 @@ class EntryLocator {
         return skip_to(r, module_.globals[index].init.range.end);
       case kExportSection:
         return r.read_name(name) && r.read_u8(byte) && r.read_u32(u32);
+      case kTagSection:
+        return r.read_u8(byte) && r.read_u32(u32);
       default:
         return false;
     }
@@ -136,7 +138,7 @@ class ModuleValidator {
 
   Status run() {
     if (!check_implementation_limits() || !check_types() || !check_imports() ||
-        !check_functions() || !check_tables() || !check_memories() || !check_globals() ||
+        !check_functions() || !check_tags() || !check_tables() || !check_memories() || !check_globals() ||
         !check_bodies() || !check_elems() || !check_datas() || !check_start() || !check_exports()) {
       return std::move(error_);
     }
@@ -181,7 +183,7 @@ class ModuleValidator {
         {m_.num_tables(), Limit::Tables, kTableSection},
         {m_.num_memories(), Limit::Memories, kMemorySection},
         {m_.num_globals(), Limit::Globals, kGlobalSection},
-        {m_.imported_tags.size(), Limit::Tags, kImportSection},
+        {m_.num_tags(), Limit::Tags, kTagSection},
         {m_.exports.size(), Limit::Exports, kExportSection},
         {m_.elems.size(), Limit::ElemSegments, kElementSection},
         {m_.datas.size(), Limit::DataSegments, kDataSection},
@@ -311,6 +313,9 @@ class ModuleValidator {
             return fail(import_offset(i), "type mismatch: type " + std::to_string(imp.func_type) +
                                               " is not a function type");
           }
+          if (imp.kind == ExternKind::Tag && !m_.types[imp.func_type].results.empty()) {
+            return fail(import_offset(i), "non-empty tag result type");
+          }
           break;
         case ExternKind::Table:
           if (!check_table_type(imp.table, Where{kImportSection, i})) return false;
@@ -340,6 +345,19 @@ class ModuleValidator {
         return fail_at(kFunctionSection, i,
                        "type mismatch: type " + std::to_string(m_.functions[i]) +
                            " of a function is not a function type");
+      }
+    }
+    return true;
+  }
+
+  // Exceptions: a tag's type is a function type without results.
+  bool check_tags() {
+    for (uint32_t i = 0; i < m_.tags.size(); ++i) {
+      if (m_.tags[i] >= m_.types.size()) {
+        return fail_at(kTagSection, i, "unknown type " + std::to_string(m_.tags[i]));
+      }
+      if (!m_.types[m_.tags[i]].results.empty()) {
+        return fail_at(kTagSection, i, "non-empty tag result type");
       }
     }
     return true;
@@ -484,8 +502,8 @@ class ModuleValidator {
           count = m_.num_globals();
           break;
         case ExternKind::Tag:
-          count = SIZE_MAX;
-          break;  // tags are not modelled yet
+          count = m_.num_tags();
+          break;
       }
       if (exp.index >= count) {
         return fail_at(

@@ -348,6 +348,16 @@ class Runner {
         }
         return pass();
       }
+      case Kind::AssertException: {
+        // The exception reaches the host as a trap that carries it (runtime/trap.hpp).
+        Outcome o = perform(*cmd.action);
+        if (!o.error.empty()) return fail("assert_exception: " + o.error);
+        if (!o.trap) return fail("expected an exception, got a result");
+        if (o.trap->kind != TrapKind::UncaughtException || !o.trap->exception) {
+          return fail("expected an exception, got trap \"" + o.trap->message + "\"");
+        }
+        return pass();
+      }
       case Kind::AssertMalformed:
       case Kind::AssertInvalid: {
         auto module = load(*cmd.module);

@@ -130,7 +130,7 @@ TEST(DecodeSections, UnknownSectionIds) {
   expect_error(concat(header(), {0x7f, 0}), "malformed section id 127", 8);
   expect_error(concat(header(), {0x80, 0}), "malformed section id 128", 8);
   // The tag section exists only with exceptions.
-  expect_error(concat(header(), {13, 0}), "malformed section id 13", 8);
+  expect_error(concat(header(), {13, 0}), "malformed section id 13", 8, Features::wasm20());
 }
 
 TEST(DecodeSections, TruncatedSectionSize) {
@@ -339,7 +339,7 @@ TEST(DecodeImports, TagImportNeedsExceptions) {
     ModuleBuilder mb;
     mb.section(kTypeSection, vec({func_type({kI32}, {})}));
     const size_t payload = mb.section(kImportSection, vec({tag}));
-    expect_error(mb.bytes(), "malformed import kind", payload + 5);
+    expect_error(mb.bytes(), "malformed import kind", payload + 5, Features::wasm20());
   }
   ModuleBuilder mb;
   mb.section(kTypeSection, vec({func_type({kI32}, {})}));
@@ -355,7 +355,7 @@ TEST(DecodeImports, Errors) {
     ModuleBuilder mb;
     const size_t payload =
         mb.section(kImportSection, vec({Bytes().name("a").name("b").u8(5).u8(0)}));
-    expect_error(mb.bytes(), "malformed import kind", payload + 5);
+    expect_error(mb.bytes(), "malformed import kind", payload + 5, Features::wasm20());
   }
   {
     ModuleBuilder mb;
@@ -540,7 +540,7 @@ TEST(DecodeGlobals, Errors) {
   {
     ModuleBuilder mb;
     const size_t payload = mb.section(kGlobalSection, Bytes{0x01, kI32, 0x00, 0x06, op::kEnd});
-    expect_error(mb.bytes(), "illegal opcode 0x06", payload + 3);
+    expect_error(mb.bytes(), "illegal opcode 0x06", payload + 3, Features::wasm20());
   }
   {
     ModuleBuilder mb;
@@ -571,7 +571,7 @@ TEST(DecodeExports, Errors) {
   {
     ModuleBuilder mb;
     const size_t payload = mb.section(kExportSection, vec({export_entry("f", 4, 0)}));
-    expect_error(mb.bytes(), "malformed export kind", payload + 3);
+    expect_error(mb.bytes(), "malformed export kind", payload + 3, Features::wasm20());
   }
   {
     ModuleBuilder mb;

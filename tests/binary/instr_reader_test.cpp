@@ -98,7 +98,10 @@ Bytes encode_immediates(ImmKind kind) {
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
     case ImmKind::TypeIdx:
+    case ImmKind::TagIdx:
       return uleb(300);
+    case ImmKind::TryTable:  // empty block type; (catch 5 1) (catch_all_ref 2)
+      return Bytes{kEmptyBlock, 0x02, 0x00, 0x05, 0x01, 0x03, 0x02};
     case ImmKind::BrTable:
       return vec_u32({1, 2, 3}).uleb(4);
     case ImmKind::CallIndirect:
@@ -157,7 +160,11 @@ void check_immediates(ImmKind kind, const Decoded& d) {
     case ImmKind::DataIdx:
     case ImmKind::ElemIdx:
     case ImmKind::TypeIdx:
+    case ImmKind::TagIdx:
       EXPECT_EQ(i.index, 300u);
+      break;
+    case ImmKind::TryTable:
+      EXPECT_EQ(i.block.kind, BlockType::Kind::Empty);
       break;
     case ImmKind::BrTable:
       EXPECT_EQ(d.br_targets, (std::vector<uint32_t>{1, 2, 3}));
