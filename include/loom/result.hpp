@@ -37,10 +37,13 @@ enum class TrapKind : uint8_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   NullReference,
-  OutOfFuel,    // the store's fuel ran out
-  Interrupted,  // the store's timeout passed
-  HostError,    // a host function failed, or instantiation trapped in a segment
-  Exit,         // a WASI guest called proc_exit (Trap::exit_code())
+  NullFunctionReference,   // call_ref / return_call_ref of null
+  OutOfFuel,               // the store's fuel ran out
+  Interrupted,             // the store's timeout passed
+  UncaughtException,       // a wasm exception reached the host
+  NullExceptionReference,  // throw_ref of null
+  HostError,               // a host function failed, or instantiation trapped in a segment
+  Exit,                    // a WASI guest called proc_exit (Trap::exit_code())
 };
 
 // One wasm frame of a backtrace, innermost first.

@@ -36,6 +36,11 @@ Trap StoreState::convert(const loom::Trap& trap) const {
       }
     }
   }
+  // The public kinds are the runtime's, in the same order (plus Exit at the end).
+  static_assert(static_cast<int>(TrapKind::HostError) ==
+                static_cast<int>(loom::TrapKind::HostError));
+  static_assert(static_cast<int>(TrapKind::NullExceptionReference) ==
+                static_cast<int>(loom::TrapKind::NullExceptionReference));
   return Trap(static_cast<TrapKind>(trap.kind), trap.message, std::move(frames));
 }
 

@@ -318,8 +318,8 @@ std::optional<Trap> Interpreter::run(Interpreter* self, FunctionInst* entry, uin
   FunctionInst* callee = entry;
   uint8_t* callee_fp = fp;
   const uint8_t* return_pc = nullptr;
-  std::optional<Trap> foreign_trap;  // a trap from a function another tier ran
-  u32 tail_args = 0, tail_bytes = 0;  // a tail call's arguments: frame offset and size
+  std::optional<Trap> foreign_trap;    // a trap from a function another tier ran
+  u32 tail_args = 0, tail_bytes = 0;   // a tail call's arguments: frame offset and size
   ExceptionInst* exception = nullptr;  // being thrown (throw_exception)
 
   auto reload_memory = [&] {
@@ -338,7 +338,17 @@ enter:
   if (callee->is_host() || callee->tier.executor) {
     uint8_t* frame_end = code ? fp + code->frame_bytes : callee_fp;
     if (callee->tier.executor) {
-      if (!call_foreign(self, *callee, callee_fp, frame_end, foreign_trap)) goto trap;
+      if (!call_foreign(self, *callee, callee_fp, frame_end, foreign_trap)) {
+        // A wasm exception out of the other tier's callee unwinds from the call site, as one a
+        // host function forwards does.
+        if (foreign_trap->kind == TrapKind::UncaughtException && foreign_trap->exception) {
+          exception = static_cast<ExceptionInst*>(foreign_trap->exception);
+          foreign_trap.reset();
+          if (depth == base_depth) return uncaught(self, exception);
+          goto throw_exception;
+        }
+        goto trap;
+      }
     } else if (!call_host(self, *callee, callee_fp, frame_end, trap_text, exception)) {
       // A forwarded wasm exception unwinds from the call site (docs/runtime-abi.md).
       if (exception && depth == base_depth) return uncaught(self, exception);
@@ -704,11 +714,11 @@ L_Unimplemented:
   // clang-format on
 trap : {
   // A foreign tier's trap already holds its own (innermost) frames; ours follow.
-  Trap result = foreign_trap ? std::move(*foreign_trap)
-                             : Trap{trap_kind,
-                                    trap_text.empty() ? std::string(trap_message(trap_kind))
-                                                      : trap_text,
-                                    {}};
+  Trap result = foreign_trap
+                    ? std::move(*foreign_trap)
+                    : Trap{trap_kind,
+                           trap_text.empty() ? std::string(trap_message(trap_kind)) : trap_text,
+                           {}};
   // Backtrace, innermost first: the trapping pc, then each caller's call site.
   const uint8_t* at = pc;
   for (size_t i = depth; i > base_depth; --i) {

@@ -467,6 +467,9 @@ size_t Compiler::run(JitCode& code) {
   const FunctionBody& body = module_.bodies[defined];
   type_ = &module_.func_type(func_.index);
   if (!validator_.begin_function(func_.index, body)) throw Unsupported{"invalid function"};
+  // Wasm exceptions unwind only through interpreter frames so far: a module that declares or
+  // imports tags (and so may throw or catch) runs in the interpreter.
+  if (module_.num_tags() != 0) throw Unsupported{"exception handling (the module has tags)"};
   for (ValType t : type_->params) local_types_.push_back(t);
   num_params_ = static_cast<uint32_t>(type_->params.size());
   uint64_t declared = 0;

@@ -262,6 +262,8 @@ bool Compiler::translate_memory(const Instr& instr) {
     const MemoryInst& memory = *instance_.memories[0];
     if (memory.type().limits.is64) throw Unsupported{"memory64 loads and stores"};
     if (!memory.has_guard_region()) throw Unsupported{"memory 0 without a guard region"};
+    // The guard region starts at a host page boundary, not at a small-page memory's end.
+    if (memory.type().page_size_log2 < 16) throw Unsupported{"custom page sizes"};
     if (info.result != ValKind::Void)
       load(instr);
     else

@@ -74,7 +74,9 @@ JitExecutor::JitExecutor(const Features& features, const ExecutorOptions& option
   install_fault_handler();
   // The wasm stack: a guard page below (and above) the usable part.
   const size_t page = page_size();
-  stack_bytes_ = std::max((options.limits.stack_bytes + page - 1) / page * page, 4 * kStackMargin);
+  // The guest gets the requested bytes (--max-wasm-stack), runtime helpers the margin below them.
+  const size_t requested = std::min(options.limits.stack_bytes, SIZE_MAX / 4);
+  stack_bytes_ = (requested + page - 1) / page * page + kStackMargin;
   void* p = mmap(nullptr, stack_bytes_ + 2 * page, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p != MAP_FAILED) {
