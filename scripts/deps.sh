@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache python3          # build
   libcli11-dev                                 # CLI argument parsing
-  libxbyak-dev libzydis-dev                    # JIT: x86-64 encoder; disassembler for tests/debug
+  libxbyak-dev                                 # JIT: x86-64 encoder (header-only)
+  pkg-config                                   # tests/api/install_test.sh builds examples with it
   googletest libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   hyperfine                                    # bench/startup.sh
   wabt                                         # reference tools for tests only (wast2json, wat2wasm)
