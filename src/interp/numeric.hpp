@@ -79,16 +79,60 @@ inline F canonical_nan() {
   return std::numeric_limits<F>::quiet_NaN();
 }
 
-// NaN in, NaN out (quieted); otherwise IEEE with -0 < +0.
+// Which NaN comes out of a binary operation is pinned, so both tiers (and every C++ compiler)
+// agree bit for bit: the first NaN operand, quieted. That is what x86's SSE arithmetic does with
+// the first operand in the destination register, as the JIT emits it; a compiler is free to
+// commute `a + b` and `a * b`, so the interpreter's commutative float operations do not leave the
+// order to it.
+template <typename F>
+inline F quiet_nan_of(F a) {
+  if constexpr (sizeof(F) == 4) {
+    return std::bit_cast<F>(std::bit_cast<uint32_t>(a) | 0x00400000u);
+  } else {
+    return std::bit_cast<F>(std::bit_cast<uint64_t>(a) | 0x0008000000000000ull);
+  }
+}
+template <typename F>
+inline F propagate_nan(F a, F b) {  // at least one of them is a NaN
+  return std::isnan(a) ? quiet_nan_of(a) : quiet_nan_of(b);
+}
+template <typename F>
+inline F fadd(F a, F b) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (sizeof(F) == 4) {
+    asm("addss %1, %0" : "+x"(a) : "x"(b));
+  } else {
+    asm("addsd %1, %0" : "+x"(a) : "x"(b));
+  }
+  return a;
+#else
+  return std::isnan(a) || std::isnan(b) ? propagate_nan(a, b) : a + b;
+#endif
+}
+template <typename F>
+inline F fmul(F a, F b) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (sizeof(F) == 4) {
+    asm("mulss %1, %0" : "+x"(a) : "x"(b));
+  } else {
+    asm("mulsd %1, %0" : "+x"(a) : "x"(b));
+  }
+  return a;
+#else
+  return std::isnan(a) || std::isnan(b) ? propagate_nan(a, b) : a * b;
+#endif
+}
+
+// NaN in, NaN out (the first NaN operand, quieted); otherwise IEEE with -0 < +0.
 template <typename F>
 inline F fmin(F a, F b) {
-  if (std::isnan(a) || std::isnan(b)) return a + b;  // propagates a quiet NaN
-  if (a == b) return std::signbit(a) ? a : b;        // min(-0, +0) = -0
+  if (std::isnan(a) || std::isnan(b)) return propagate_nan(a, b);
+  if (a == b) return std::signbit(a) ? a : b;  // min(-0, +0) = -0
   return a < b ? a : b;
 }
 template <typename F>
 inline F fmax(F a, F b) {
-  if (std::isnan(a) || std::isnan(b)) return a + b;
+  if (std::isnan(a) || std::isnan(b)) return propagate_nan(a, b);
   if (a == b) return std::signbit(a) ? b : a;  // max(-0, +0) = +0
   return a > b ? a : b;
 }

@@ -230,7 +230,7 @@ void Compiler::float_binop(const Instr& instr) {
         a_.ja(*done, CodeGenerator::T_NEAR);
       a_.mov(a, b);
       a_.jmp(*done, CodeGenerator::T_NEAR);
-      a_.L(*nan);  // a + b propagates a quiet NaN, as numeric::fmin does
+      a_.L(*nan);  // the first NaN operand, quieted: numeric::propagate_nan
       if (d)
         a_.addsd(xmm0, xmm1);
       else

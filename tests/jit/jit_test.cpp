@@ -354,4 +354,57 @@ TEST(JitControl, BrTableCarriesValues) {
 }
 
 }  // namespace
+// Which NaN a binary float operation returns is free in the spec but pinned in Loom (the first NaN
+// operand, quieted), so the tiers agree bit for bit even when a program looks at the bits.
+TEST(JitFloats, NanPayloadsAreTheSameOnBothTiers) {
+  std::string wat = "(module\n";
+  const char* ops[] = {"add", "sub", "mul", "div", "min", "max"};
+  for (const char* op : ops) {
+    wat += std::string("(func (export \"f32.") + op +
+           "\") (param i32 i32) (result i32) (i32.reinterpret_f32 (f32." + op +
+           " (f32.reinterpret_i32 (local.get 0)) (f32.reinterpret_i32 (local.get 1)))))\n";
+    wat += std::string("(func (export \"f64.") + op +
+           "\") (param i64 i64) (result i64) (i64.reinterpret_f64 (f64." + op +
+           " (f64.reinterpret_i64 (local.get 0)) (f64.reinterpret_i64 (local.get 1)))))\n";
+  }
+  wat += ")";
+  // Quiet and signaling NaNs of both signs with distinct payloads, and two numbers.
+  const uint32_t f32_values[] = {0x7fc00001, 0xffc00002, 0x7fa00003, 0xff800004, 0x3f800000, 0};
+  const uint64_t f64_values[] = {0x7ff8000000000001, 0xfff8000000000002, 0x7ff4000000000003,
+                                 0xfff0000000000004, 0x3ff0000000000000, 0};
+  TierRun interp(Tier::Interp, wat);
+  TierRun jit(Tier::Jit, wat);
+  for (const char* op : ops) {
+    for (uint32_t a : f32_values) {
+      for (uint32_t b : f32_values) {
+        std::vector<Value> x, y;
+        const std::string name = std::string("f32.") + op;
+        ASSERT_FALSE(interp.call(name, {i32(a), i32(b)}, x));
+        ASSERT_FALSE(jit.call(name, {i32(a), i32(b)}, y));
+        EXPECT_EQ(x[0].u32, y[0].u32) << name << " " << std::hex << a << " " << b;
+        const bool a_nan = (a & 0x7f800000) == 0x7f800000 && (a & 0x7fffff);
+        const bool b_nan = (b & 0x7f800000) == 0x7f800000 && (b & 0x7fffff);
+        if (a_nan || b_nan) {
+          EXPECT_EQ(x[0].u32, (a_nan ? a : b) | 0x00400000) << name;
+        }
+      }
+    }
+    for (uint64_t a : f64_values) {
+      for (uint64_t b : f64_values) {
+        std::vector<Value> x, y;
+        const std::string name = std::string("f64.") + op;
+        ASSERT_FALSE(interp.call(name, {i64(int64_t(a)), i64(int64_t(b))}, x));
+        ASSERT_FALSE(jit.call(name, {i64(int64_t(a)), i64(int64_t(b))}, y));
+        EXPECT_EQ(x[0].u64, y[0].u64) << name << " " << std::hex << a << " " << b;
+        const uint64_t exp = 0x7ff0000000000000, man = 0x000fffffffffffff;
+        const bool a_nan = (a & exp) == exp && (a & man);
+        const bool b_nan = (b & exp) == exp && (b & man);
+        if (a_nan || b_nan) {
+          EXPECT_EQ(x[0].u64, (a_nan ? a : b) | 0x0008000000000000) << name;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace loom::jit::test
