@@ -82,8 +82,7 @@ inline F canonical_nan() {
 // Which NaN comes out of a binary operation is pinned, so both tiers (and every C++ compiler)
 // agree bit for bit: the first NaN operand, quieted. That is what x86's SSE arithmetic does with
 // the first operand in the destination register, as the JIT emits it; a compiler is free to
-// commute `a + b` and `a * b`, so the interpreter's commutative float operations do not leave the
-// order to it.
+// commute `a + b` and `a * b`, so the interpreter's commutative float operations repin it.
 template <typename F>
 inline F quiet_nan_of(F a) {
   if constexpr (sizeof(F) == 4) {
@@ -96,31 +95,19 @@ template <typename F>
 inline F propagate_nan(F a, F b) {  // at least one of them is a NaN
   return std::isnan(a) ? quiet_nan_of(a) : quiet_nan_of(b);
 }
+// `result` is `a op b` computed by C++; only a NaN result from a NaN operand needs repinning
+// (a NaN made from numbers, such as inf - inf, is the FPU's default NaN on both tiers).
+template <typename F>
+inline F pin_nan_operand(F a, F b, F result) {
+  return std::isnan(result) && (std::isnan(a) || std::isnan(b)) ? propagate_nan(a, b) : result;
+}
 template <typename F>
 inline F fadd(F a, F b) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (sizeof(F) == 4) {
-    asm("addss %1, %0" : "+x"(a) : "x"(b));
-  } else {
-    asm("addsd %1, %0" : "+x"(a) : "x"(b));
-  }
-  return a;
-#else
-  return std::isnan(a) || std::isnan(b) ? propagate_nan(a, b) : a + b;
-#endif
+  return pin_nan_operand(a, b, a + b);
 }
 template <typename F>
 inline F fmul(F a, F b) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (sizeof(F) == 4) {
-    asm("mulss %1, %0" : "+x"(a) : "x"(b));
-  } else {
-    asm("mulsd %1, %0" : "+x"(a) : "x"(b));
-  }
-  return a;
-#else
-  return std::isnan(a) || std::isnan(b) ? propagate_nan(a, b) : a * b;
-#endif
+  return pin_nan_operand(a, b, a * b);
 }
 
 // NaN in, NaN out (the first NaN operand, quieted); otherwise IEEE with -0 < +0.
