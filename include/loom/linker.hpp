@@ -251,6 +251,9 @@ struct WasiConfig {
   std::vector<std::string> args;  // argv, argv[0] included
   std::vector<std::string> env;   // "KEY=VALUE"
   std::vector<Preopen> preopens;  // fds 3, 4, ... in this order
+  // Host sockets (listening or connected) the guest gets as the fds after the preopens. The
+  // first WASI context made from this config owns and closes them.
+  std::vector<int> sockets;
   // Host descriptors the guest's 0, 1 and 2 use (borrowed; inherit the host's by default).
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
 

@@ -75,19 +75,30 @@ class Trap {
   std::optional<uint32_t> exit_code_;
 };
 
+// Where in a module an error is: a byte offset (and function) in a binary, or a text position.
+struct ErrorLocation {
+  std::optional<size_t> offset;
+  std::optional<uint32_t> func;
+  std::optional<size_t> line, column;  // 1-based
+};
+
 class Error {
  public:
-  Error(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+  Error(ErrorKind kind, std::string message, ErrorLocation location = {})
+      : kind_(kind), message_(std::move(message)), location_(std::move(location)) {}
   Error(Trap trap)  // NOLINT: a trap is an error of kind Trap
       : kind_(ErrorKind::Trap), message_(trap.message()), trap_(std::move(trap)) {}
   ErrorKind kind() const { return kind_; }
+  // The message, its location folded in ("error at 0x1a in func 2: ..." or "3:7: ...").
   const std::string& message() const { return message_; }
+  const ErrorLocation& location() const { return location_; }
   // The trap, when kind() == Trap.
   const Trap* trap() const { return trap_ ? &*trap_ : nullptr; }
 
  private:
   ErrorKind kind_;
   std::string message_;
+  ErrorLocation location_;
   std::optional<Trap> trap_;
 };
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,18 @@ struct StoreState;
 
 // How wasm code runs: Default picks the JIT where this machine runs it, else the interpreter.
 enum class Tier : uint8_t { Default, Interp, Jit };
+// The tier Default stands for on this machine (Jit where it runs, else Interp).
+LOOM_API Tier default_tier();
+
+// An optional feature (features.def): its flag name, whether it is on by default, and whether
+// the execution tiers run it (an engine that executes refuses to enable one they do not).
+struct FeatureInfo {
+  std::string name;
+  bool default_on = false;
+  bool interpreted = false;
+};
+// Every optional feature, in features.def order (the core feature, always on, is not listed).
+LOOM_API std::vector<FeatureInfo> all_features();
 
 struct EngineConfig {
   Tier tier = Tier::Default;
@@ -45,6 +58,11 @@ struct EngineConfig {
   bool epoch_interruption = false;
   uint64_t max_wasm_stack = uint64_t{64} << 20;  // bytes of each store's wasm value stack
   uint32_t max_call_depth = 100'000;             // wasm frames
+  // False for an engine that only decodes, validates, converts and prints modules (text.hpp):
+  // it then accepts every feature, also those no tier runs yet. Its stores must not run code.
+  bool execute = true;
+  // When set, the JIT writes one line to it per function it leaves to the interpreter, and why.
+  std::FILE* jit_fallback_report = nullptr;
 
   EngineConfig& enable(std::string feature, bool on = true) {
     features.emplace_back(std::move(feature), on);
@@ -75,6 +93,8 @@ class LOOM_API Module {
   static Result<Module> compile(const Engine& engine, std::span<const uint8_t> binary);
   // A text (WAT) module, parsed and validated.
   static Result<Module> compile_wat(const Engine& engine, std::string_view text);
+  // Binary or text module bytes (told apart by the binary magic number), as from_file reads.
+  static Result<Module> from_bytes(const Engine& engine, std::span<const uint8_t> bytes);
   // A .wasm or .wat file (told apart by the binary magic number).
   static Result<Module> from_file(const Engine& engine, const std::string& path);
   // Ok when `binary` decodes and validates; else the Malformed or Invalid error.

@@ -113,7 +113,8 @@ Error to_public(const loom::Error& error) {
   }
   if (kind == ErrorKind::Other && error.line) kind = ErrorKind::Malformed;  // a text syntax error
   if (error.message.find("limit exceeded") != std::string::npos) kind = ErrorKind::Limit;
-  return Error(kind, error.to_string());
+  return Error(kind, error.to_string(),
+               ErrorLocation{error.offset, error.func, error.line, error.col});
 }
 
 namespace {
@@ -179,6 +180,21 @@ std::string to_string(const FuncType& type) {
   return out + ")";
 }
 
+Tier default_tier() {
+  return jit::default_tier() == jit::Tier::Jit ? Tier::Jit : Tier::Interp;
+}
+
+std::vector<FeatureInfo> all_features() {
+  std::vector<FeatureInfo> out;
+  const Features defaults;
+  for (unsigned i = 1; i < static_cast<unsigned>(Feature::Count_); ++i) {
+    const auto feature = static_cast<Feature>(i);
+    out.push_back(FeatureInfo{std::string(feature_flag(feature)), defaults.has(feature),
+                              feature_interpreted(feature)});
+  }
+  return out;
+}
+
 Engine::Engine() : Engine(*create(EngineConfig{})) {}
 
 Result<Engine> Engine::create(const EngineConfig& config) {
@@ -187,7 +203,7 @@ Result<Engine> Engine::create(const EngineConfig& config) {
   for (const auto& [flag, on] : config.features) {
     std::optional<Feature> feature = feature_from_flag(flag);
     if (!feature) return Error(ErrorKind::Usage, "unknown feature \"" + flag + "\"");
-    if (on && !feature_interpreted(*feature)) {
+    if (on && config.execute && !feature_interpreted(*feature)) {
       return Error(ErrorKind::Usage, flag + " is not supported by the interpreter yet");
     }
     state->features.set(*feature, on);
@@ -240,18 +256,22 @@ Result<Module> Module::compile_wat(const Engine& engine, std::string_view text) 
   return Module(std::move(state));
 }
 
-Result<Module> Module::from_file(const Engine& engine, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(ErrorKind::Io, path + ": cannot open: " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) return Error(ErrorKind::Io, path + ": cannot read");
+Result<Module> Module::from_bytes(const Engine& engine, std::span<const uint8_t> bytes) {
   static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) {
     return compile(engine, bytes);
   }
   return compile_wat(engine,
                      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+Result<Module> Module::from_file(const Engine& engine, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(ErrorKind::Io, path + ": cannot open: " + std::strerror(errno));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return Error(ErrorKind::Io, path + ": cannot read");
+  return from_bytes(engine, bytes);
 }
 
 Status Module::validate(const Engine& engine, std::span<const uint8_t> binary) {

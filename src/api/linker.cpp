@@ -30,6 +30,43 @@ struct LinkerState {
   }
 };
 
+// A WASI context with `c` (SIGPIPE ignored: a write to a closed pipe or socket must fail with
+// EPIPE for the guest, not kill the host).
+Result<std::unique_ptr<wasi::WasiContext>> make_wasi_context(const WasiConfig& c) {
+  std::signal(SIGPIPE, SIG_IGN);
+  wasi::WasiConfig config;
+  config.args = c.args;
+  config.env = c.env;
+  for (const auto& p : c.preopens) {
+    config.preopens.push_back(wasi::Preopen{p.host_path, p.guest_path, p.read_only});
+  }
+  config.sockets = c.sockets;
+  config.stdin_fd = c.stdin_fd;
+  config.stdout_fd = c.stdout_fd;
+  config.stderr_fd = c.stderr_fd;
+  auto made = wasi::WasiContext::create(std::move(config));
+  if (!made) return to_public(made.error());
+  return std::move(*made);
+}
+
+// A linker with WASI alone resolves as the WASI context does: every import must be a WASI
+// function of its exact type, and a Link error names the import and why ("unknown import:
+// "env" "f": no module of that name is provided ...").
+Result<Instance> instantiate_wasi_only(StoreState& s, const Module& module, const WasiConfig& c) {
+  auto context = make_wasi_context(c);
+  if (!context) return context.error();
+  auto externs = (*context)->resolve_imports(s.store, *module.state().module);
+  if (!externs) return to_public(externs.error());
+  wasi::WasiContext* raw = context->get();
+  s.wasi.push_back(std::move(*context));
+  return s.instantiate(module, *externs, [&](const Instance& instance) {
+    if (auto memory = instance.get_memory("memory")) {
+      raw->bind_memory(static_cast<const loom::MemoryInst*>(memory->object()));
+    }
+    s.wasi_of[static_cast<const loom::Instance*>(instance.object())] = raw;
+  });
+}
+
 }  // namespace detail
 
 Linker::Linker(const Engine& engine) : state_(std::make_unique<detail::LinkerState>(engine)) {}
@@ -97,6 +134,9 @@ Status Linker::define_wasi(WasiConfig config) {
 Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   detail::StoreState& s = store.state();
   const loom::Module& m = *module.state().module;
+  if (state_->definitions.empty() && state_->wasi && !m.imports.empty()) {
+    return detail::instantiate_wasi_only(s, module, *state_->wasi);
+  }
   auto cell = std::make_unique<Instance>();
   Instance* caller = cell.get();
   bool needs_caller = false;
@@ -122,20 +162,8 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
     }
     if (state_->wasi && imp.module == wasi::kModuleName) {
       if (!wasi_context) {
-        // A write to a closed pipe or socket must fail with EPIPE for the guest, not kill the host.
-        std::signal(SIGPIPE, SIG_IGN);
-        const WasiConfig& c = *state_->wasi;
-        wasi::WasiConfig config;
-        config.args = c.args;
-        config.env = c.env;
-        for (const auto& p : c.preopens) {
-          config.preopens.push_back(wasi::Preopen{p.host_path, p.guest_path, p.read_only});
-        }
-        config.stdin_fd = c.stdin_fd;
-        config.stdout_fd = c.stdout_fd;
-        config.stderr_fd = c.stderr_fd;
-        auto made = wasi::WasiContext::create(std::move(config));
-        if (!made) return detail::to_public(made.error());
+        auto made = detail::make_wasi_context(*state_->wasi);
+        if (!made) return made.error();
         wasi_context = std::move(*made);
       }
       loom::FunctionInst* f =

@@ -14,6 +14,7 @@ loom::Executor& StoreState::exec() {
     options.limits.epoch_interruption = config.epoch_interruption || epoch_checks;
     options.limits.stack_bytes = config.max_wasm_stack;
     options.limits.max_call_depth = config.max_call_depth;
+    options.report_fallbacks = config.jit_fallback_report;
     fuel_checks = options.limits.consume_fuel;
     epoch_checks = options.limits.epoch_interruption;
     executor = jit::make_executor(engine.state().tier, engine.state().features, options);

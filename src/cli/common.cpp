@@ -1,13 +1,18 @@
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "cli/commands.hpp"
+#include "commands.hpp"
 
 namespace loom::cli {
 namespace {
 int g_exit_code = 0;
+
+std::string tier_name(Tier tier) {
+  return tier == Tier::Jit ? "jit" : "interp";
 }
+}  // namespace
 
 void set_exit_code(int code) {
   g_exit_code = code;
@@ -16,39 +21,53 @@ int exit_code() {
   return g_exit_code;
 }
 
-void add_feature_flags(CLI::App& command, Features& features, FeatureUse use) {
+void add_feature_flags(CLI::App& command, EngineConfig& config, FeatureUse use) {
   const bool execute = use == FeatureUse::Execute;
-  for (unsigned i = 1; i < static_cast<unsigned>(Feature::Count_); ++i) {
-    const auto feature = static_cast<Feature>(i);
-    const std::string flag(feature_flag(feature));
+  config.execute = execute;
+  const std::vector<FeatureInfo> features = all_features();
+  for (const FeatureInfo& feature : features) {
+    const std::string flag = feature.name;
     const std::string enable = "--enable-" + flag;
-    const bool refused = execute && !feature_interpreted(feature);
+    const bool refused = execute && !feature.interpreted;
     command
         .add_flag_callback(
             enable,
-            [&features, feature, refused, enable, flag] {
+            [&config, refused, enable, flag] {
               // Refused up front: a module using it would validate, then fail as it runs.
               if (refused) {
                 throw CLI::ValidationError(enable,
                                            flag + " is not supported by the interpreter yet");
               }
-              features.set(feature, true);
+              config.enable(flag, true);
             },
             "Enable the " + flag + " proposal" +
                 (refused ? std::string(" (not supported by the interpreter yet)") : ""))
         ->group("Features");
     command
         .add_flag_callback(
-            "--disable-" + flag, [&features, feature] { features.set(feature, false); },
+            "--disable-" + flag, [&config, flag] { config.enable(flag, false); },
             "Disable the " + flag + " proposal")
         ->group("Features");
   }
   command
       .add_flag_callback(
           "--enable-all",
-          [&features, execute] { features = execute ? Features::interpreted() : Features::all(); },
+          [&config, execute, features] {
+            for (const FeatureInfo& feature : features) {
+              config.enable(feature.name, !execute || feature.interpreted);
+            }
+          },
           execute ? "Enable every proposal the interpreter supports" : "Enable every proposal")
       ->group("Features");
+}
+
+std::optional<Engine> make_engine(const EngineConfig& config) {
+  Result<Engine> engine = Engine::create(config);
+  if (!engine) {
+    std::fprintf(stderr, "loom: %s\n", engine.error().message().c_str());
+    return std::nullopt;
+  }
+  return std::move(*engine);
 }
 
 void add_tier_options(CLI::App& command, TierOptions& options) {
@@ -57,7 +76,7 @@ void add_tier_options(CLI::App& command, TierOptions& options) {
       .add_option("--tier", options.tier,
                   "Execution tier: jit (compile to native code; the default where the machine "
                   "runs it) or interp. Default: $LOOM_TIER, else " +
-                      std::string(jit::tier_name(jit::default_tier())))
+                      tier_name(default_tier()))
       ->check(CLI::IsMember({"interp", "jit"}))
       ->group(group);
   command
@@ -66,15 +85,20 @@ void add_tier_options(CLI::App& command, TierOptions& options) {
       ->group(group);
 }
 
-Result<jit::Tier> resolve_tier(const TierOptions& options) {
-  if (!options.tier.empty()) return *jit::parse_tier(options.tier);  // checked by --tier
-  if (const char* env = std::getenv("LOOM_TIER"); env && *env) {
-    if (auto tier = jit::parse_tier(env)) return *tier;
-    Error error;
-    error.message = "LOOM_TIER=" + std::string(env) + " is not a tier (expected interp or jit)";
-    return error;
+Result<Tier> resolve_tier(const TierOptions& options) {
+  std::string name = options.tier;  // checked by --tier
+  if (name.empty()) {
+    const char* env = std::getenv("LOOM_TIER");
+    if (!env || !*env) return default_tier();
+    name = env;
+    if (name != "interp" && name != "jit") {
+      return Error(ErrorKind::Usage,
+                   "LOOM_TIER=" + name + " is not a tier (expected interp or jit)");
+    }
   }
-  return jit::default_tier();
+  // jit where this machine cannot run it means the interpreter, as the JIT would fall back.
+  if (name == "jit" && default_tier() == Tier::Jit) return Tier::Jit;
+  return Tier::Interp;
 }
 
 }  // namespace loom::cli

@@ -5,7 +5,7 @@
 #include <new>
 #include <stdexcept>
 
-#include "cli/commands.hpp"
+#include "commands.hpp"
 
 namespace {
 

@@ -1,13 +1,12 @@
 // `loom print FILE.wasm [--folded]`: decode a binary module and print it in the text format,
 // streamed to stdout or the output file (the text is never held in memory whole).
+#include <loom/text.hpp>
+
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "binary/decoder.hpp"
-#include "cli/commands.hpp"
-#include "cli/file_util.hpp"
-#include "text/printer.hpp"
+#include "commands.hpp"
 
 namespace loom::cli {
 namespace {
@@ -16,50 +15,28 @@ struct PrintCommandOptions {
   std::string input;
   std::string output;  // default: stdout
   bool folded = false;
-  Features features;
+  EngineConfig engine;
 };
 
 int run_print(const PrintCommandOptions& options) {
-  auto bytes = read_file(options.input);
+  const std::optional<Engine> engine = make_engine(options.engine);
+  if (!engine) return 1;
+  auto bytes = read_input(options.input);
   if (!bytes) {
-    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), bytes.error().message.c_str());
-    return 1;
-  }
-  auto module = decode_module(std::move(*bytes), options.features);
-  if (!module) {
-    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), module.error().to_string().c_str());
+    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), bytes.error().message().c_str());
     return 1;
   }
   PrintOptions print;
   print.folded = options.folded;
-  print.features = options.features;
   const bool to_stdout = options.output.empty() || options.output == "-";
-  std::unique_ptr<FILE, int (*)(FILE*)> file(
-      to_stdout ? nullptr : std::fopen(options.output.c_str(), "wb"), &std::fclose);
-  if (!to_stdout && !file) {
-    std::fprintf(stderr, "%s: cannot write output\n", options.output.c_str());
-    return 1;
-  }
-  FILE* out = to_stdout ? stdout : file.get();
-  Status printed = print_module(*module, out, print);
-  if (printed && std::fflush(out) != 0) {
-    printed = Error{"cannot write output"};
-    printed.error().kind = ErrorKind::Io;
-  }
+  Status printed = to_stdout ? print_wasm(*engine, *bytes, stdout, print)
+                             : print_wasm_file(*engine, *bytes, options.output, print);
   if (!printed) {
-    if (printed.error().kind == ErrorKind::Io) {
+    if (printed.error().kind() == ErrorKind::Io) {
       std::fprintf(stderr, "%s: cannot write output\n", to_stdout ? "-" : options.output.c_str());
     } else {
-      std::fprintf(stderr, "%s: %s\n", options.input.c_str(), printed.error().to_string().c_str());
+      std::fprintf(stderr, "%s: %s\n", options.input.c_str(), printed.error().message().c_str());
     }
-    if (!to_stdout) {
-      file.reset();
-      std::remove(options.output.c_str());  // no partial or empty output file
-    }
-    return 1;
-  }
-  if (file && std::fclose(file.release()) != 0) {
-    std::fprintf(stderr, "%s: cannot write output\n", options.output.c_str());
     return 1;
   }
   return 0;
@@ -73,7 +50,7 @@ void add_print_command(CLI::App& app) {
   command->add_option("file", options->input, "Binary module (.wasm)")->required();
   command->add_option("-o,--output", options->output, "Output file (default: stdout)");
   command->add_flag("-f,--folded", options->folded, "Print blocks in folded form");
-  add_feature_flags(*command, options->features);
+  add_feature_flags(*command, options->engine);
   command->callback([options] { set_exit_code(run_print(*options)); });
 }
 

@@ -2,17 +2,15 @@
 // instantiate a module with WASI preview 1 as its imports and run `_start` (exit status = the
 // guest's proc_exit code), or call the export NAME with numeric ARGS and print its results one per
 // line, as wasmtime does.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <algorithm>
+#include <loom/linker.hpp>
+#include <loom/text.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
-#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,11 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.hpp"
-#include "cli/load_module.hpp"
-#include "runtime/epoch_timer.hpp"
-#include "runtime/instance.hpp"
-#include "wasi/wasi.hpp"
+#include "commands.hpp"
+#include "run_wasi.hpp"
 
 namespace loom::cli {
 namespace {
@@ -35,7 +30,7 @@ struct RunOptions {
   std::string invoke;
   std::vector<std::string> args;
   std::vector<std::string> dirs, ro_dirs, env, tcplisten;
-  Features features;
+  EngineConfig engine;  // features (the flags); the rest is set from the options below
   // Execution and resource limits (wasmtime's names); unset means Loom's defaults.
   std::optional<uint64_t> fuel;
   std::string timeout;
@@ -61,28 +56,27 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) 
   return std::chrono::nanoseconds(static_cast<int64_t>(std::llround(seconds * 1e9)));
 }
 
-bool parse_argument(const std::string& text, ValType type, Value& out) {
-  out = default_value();
+bool parse_argument(const std::string& text, ValKind kind, Val& out) {
   char* end = nullptr;
   errno = 0;
-  switch (type.kind) {
+  switch (kind) {
     case ValKind::I32: {
       const long long v = std::strtoll(text.c_str(), &end, 0);
       if (v < INT32_MIN || v > UINT32_MAX) return false;
-      out.u32 = static_cast<uint32_t>(v);
+      out = Val(static_cast<int32_t>(static_cast<uint32_t>(v)));
       break;
     }
     case ValKind::I64:
       if (!text.empty() && text[0] == '-')
-        out.i64 = std::strtoll(text.c_str(), &end, 0);
+        out = Val(static_cast<int64_t>(std::strtoll(text.c_str(), &end, 0)));
       else
-        out.u64 = std::strtoull(text.c_str(), &end, 0);
+        out = Val(static_cast<int64_t>(std::strtoull(text.c_str(), &end, 0)));
       break;
     case ValKind::F32:
-      out.f32 = std::strtof(text.c_str(), &end);
+      out = Val(std::strtof(text.c_str(), &end));
       break;
     case ValKind::F64:
-      out.f64 = std::strtod(text.c_str(), &end);
+      out = Val(std::strtod(text.c_str(), &end));
       break;
     default:
       return false;
@@ -90,30 +84,41 @@ bool parse_argument(const std::string& text, ValType type, Value& out) {
   return errno == 0 && end && *end == '\0' && !text.empty();
 }
 
-void print_value(ValType type, const Value& v) {
-  switch (type.kind) {
+void print_value(const Val& v) {
+  switch (v.kind()) {
     case ValKind::I32:
-      std::printf("%" PRId32 "\n", v.i32);
+      std::printf("%" PRId32 "\n", v.i32());
       break;
     case ValKind::I64:
-      std::printf("%" PRId64 "\n", v.i64);
+      std::printf("%" PRId64 "\n", v.i64());
       break;
     case ValKind::F32:
-      std::printf("%.9g\n", static_cast<double>(v.f32));
+      std::printf("%.9g\n", static_cast<double>(v.f32()));
       break;
     case ValKind::F64:
-      std::printf("%.17g\n", v.f64);
+      std::printf("%.17g\n", v.f64());
       break;
     case ValKind::V128: {
       std::printf("0x");
-      for (int i = 15; i >= 0; --i) std::printf("%02x", v.v128.bytes[i]);
+      for (int i = 15; i >= 0; --i) std::printf("%02x", v.v128().bytes[i]);
       std::printf("\n");
       break;
     }
     default:
-      std::printf(v.ref ? "ref\n" : "null\n");
+      std::printf(v.raw().ref ? "ref\n" : "null\n");
       break;
   }
+}
+
+// "[i32 i32] -> [i32]", as Loom writes function types in messages.
+std::string type_text(const FuncType& type) {
+  std::string out = "[";
+  for (size_t i = 0; i < type.params.size(); ++i) out += (i ? " " : "") + to_string(type.params[i]);
+  out += "] -> [";
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    out += (i ? " " : "") + to_string(type.results[i]);
+  }
+  return out + "]";
 }
 
 int fail(const std::string& file, const std::string& message) {
@@ -121,174 +126,118 @@ int fail(const std::string& file, const std::string& message) {
   return 1;
 }
 
-// HOST[::GUEST]: the guest sees HOST under GUEST (default: HOST as written), as in wasmtime.
-wasi::Preopen parse_dir(const std::string& spec, bool read_only) {
-  const size_t sep = spec.find("::");
-  wasi::Preopen preopen;
-  preopen.host_path = sep == std::string::npos ? spec : spec.substr(0, sep);
-  preopen.guest_path = sep == std::string::npos ? spec : spec.substr(sep + 2);
-  preopen.read_only = read_only;
-  return preopen;
-}
-
-// K=V sets a variable; a bare K passes the host's value through (nothing when it is unset).
-void add_env(const std::string& spec, std::vector<std::string>& env) {
-  if (spec.find('=') != std::string::npos) {
-    env.push_back(spec);
-  } else if (const char* value = std::getenv(spec.c_str())) {
-    env.push_back(spec + "=" + value);
-  }
-}
-
-// A listening TCP socket on HOST:PORT for --tcplisten, as wasmtime's option of that name. HOST
-// is a numeric IPv4 or [IPv6] address or localhost: name lookup (getaddrinfo) would load shared
-// libraries into the static loom binary at run time.
-Result<int> listen_on(const std::string& address) {
-  const auto bad = [&](const std::string& why) {
-    return Error{"--tcplisten " + address + ": " + why};
-  };
-  const size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return bad("expected HOST:PORT");
-  std::string host = address.substr(0, colon);
-  char* end = nullptr;
-  const unsigned long port = std::strtoul(address.c_str() + colon + 1, &end, 10);
-  if (colon + 1 == address.size() || *end != '\0' || port > 65535) return bad("bad port");
-  if (host == "localhost") host = "127.0.0.1";
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(port));
-    length = sizeof *v4;
-  } else if (host.size() > 2 && host.front() == '[' && host.back() == ']' &&
-             inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(port));
-    length = sizeof *v6;
-  } else {
-    return bad("expected a numeric address (or localhost)");
-  }
-  const int fd = socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int yes = 1;
-  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 ||
-      bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || listen(fd, SOMAXCONN) != 0) {
-    const std::string why = std::strerror(errno);
-    if (fd >= 0) close(fd);
-    return bad(why);
-  }
-  return fd;
-}
-
 int report_trap(const Trap& trap) {
-  std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap.message.c_str());
+  std::fprintf(stderr, "error: wasm trap: %s\nwasm backtrace:\n", trap.message().c_str());
   // Deep recursion leaves up to 100,000 frames: show the innermost ones only.
   constexpr size_t kMaxFrames = 64;
-  for (size_t i = 0; i < trap.backtrace.size() && i < kMaxFrames; ++i) {
-    const TrapFrame& frame = trap.backtrace[i];
+  const std::vector<Frame>& backtrace = trap.backtrace();
+  for (size_t i = 0; i < backtrace.size() && i < kMaxFrames; ++i) {
+    const Frame& frame = backtrace[i];
     std::fprintf(
-        stderr, "  %zu: 0x%zx - %s\n", i, frame.offset,
+        stderr, "  %zu: 0x%zx - %s\n", i, frame.module_offset,
         frame.func_name.empty()
             ? ("<unnamed>!<wasm function " + std::to_string(frame.func_index) + ">").c_str()
             : frame.func_name.c_str());
   }
-  if (trap.backtrace.size() > kMaxFrames) {
-    std::fprintf(stderr, "  ... %zu more frames\n", trap.backtrace.size() - kMaxFrames);
+  if (backtrace.size() > kMaxFrames) {
+    std::fprintf(stderr, "  ... %zu more frames\n", backtrace.size() - kMaxFrames);
   }
   return 134;  // as wasmtime: abort-like exit status for a trap
 }
 
-int run_module(const RunOptions& options) {
-  auto module = load_module(options.file, options.features);
-  if (!module) return fail(options.file, module.error().message);
-  auto tier = resolve_tier(options.tier);
-  if (!tier) return fail(options.file, tier.error().message);
-  Store store;
-  store.set_limits(options.store_limits);
-  interp::InterpreterLimits limits;
-  limits.consume_fuel = options.fuel.has_value();
-  limits.epoch_interruption = !options.timeout.empty();
-  if (options.max_wasm_stack) limits.stack_bytes = *options.max_wasm_stack;
-  const std::unique_ptr<Executor> executor = jit::make_executor(
-      *tier, options.features,
-      {.limits = limits, .report_fallbacks = options.tier.report_fallbacks ? stderr : nullptr});
-  store.set_executor(executor.get());
-  if (options.fuel) store.set_fuel(*options.fuel);
-  // Started before instantiation, so the start function is limited too.
-  std::optional<EpochTimer> timer;
-  if (!options.timeout.empty())
-    timer.emplace(store.interruption(), *parse_duration(options.timeout));
-  auto shared = std::make_shared<const Module>(std::move(*module));
+// WASI for a module that imports something: argv, environment, preopens and sockets.
+Result<WasiConfig> wasi_config(const RunOptions& options) {
+  WasiConfig config;
+  config.args.push_back(options.file);
+  if (options.invoke.empty())
+    config.args.insert(config.args.end(), options.args.begin(), options.args.end());
+  for (const std::string& env : options.env) add_env(env, config.env);
+  for (const std::string& dir : options.dirs) config.preopens.push_back(parse_dir(dir, false));
+  for (const std::string& dir : options.ro_dirs) config.preopens.push_back(parse_dir(dir, true));
+  for (const std::string& address : options.tcplisten) {
+    auto socket = listen_on(address);
+    if (!socket) return socket.error();
+    config.sockets.push_back(*socket);
+  }
+  return config;
+}
 
-  // Imports come from WASI; the context exists only for modules that import something.
-  std::unique_ptr<wasi::WasiContext> wasi_context;
-  std::vector<Extern> imports;
-  if (!shared->imports.empty()) {
-    // A write to a closed pipe or socket must fail with EPIPE for the guest, not kill Loom.
-    std::signal(SIGPIPE, SIG_IGN);
-    wasi::WasiConfig config;
-    config.args.push_back(options.file);
-    if (options.invoke.empty())
-      config.args.insert(config.args.end(), options.args.begin(), options.args.end());
-    for (const std::string& env : options.env) add_env(env, config.env);
-    for (const std::string& dir : options.dirs) config.preopens.push_back(parse_dir(dir, false));
-    for (const std::string& dir : options.ro_dirs) {
-      config.preopens.push_back(parse_dir(dir, true));
+// Calls `func`; nullopt when it returns, else how it failed (a trap, or proc_exit as one).
+std::optional<Error> call(const Func& func, std::span<const Val> args, std::vector<Val>& results) {
+  results.assign(func.type().results.size(), Val());
+  Status status = func.call(args, results);
+  if (!status) return status.error();
+  return std::nullopt;
+}
+
+int run_module(const RunOptions& options) {
+  // The tier's error is reported once the module loads, so a bad module is named first.
+  auto tier = resolve_tier(options.tier);
+  EngineConfig config = options.engine;
+  config.tier = tier ? *tier : Tier::Default;
+  config.consume_fuel = options.fuel.has_value();
+  config.epoch_interruption = !options.timeout.empty();
+  if (options.max_wasm_stack) config.max_wasm_stack = *options.max_wasm_stack;
+  config.jit_fallback_report = options.tier.report_fallbacks ? stderr : nullptr;
+  auto engine = Engine::create(config);
+  if (!engine) return fail(options.file, engine.error().message());
+  auto bytes = read_input(options.file);
+  if (!bytes) return fail(options.file, bytes.error().message());
+  auto module = Module::from_bytes(*engine, *bytes);
+  if (!module) return fail(options.file, module.error().message());
+  if (!tier) return fail(options.file, tier.error().message());
+  Store store(*engine);
+  store.set_limits(options.store_limits);
+  if (options.fuel) {
+    if (Status fuel = store.set_fuel(*options.fuel); !fuel) {
+      return fail(options.file, fuel.error().message());
     }
-    for (const std::string& address : options.tcplisten) {
-      auto socket = listen_on(address);
-      if (!socket) return fail(options.file, socket.error().message);
-      config.sockets.push_back(*socket);
-    }
-    auto context = wasi::WasiContext::create(std::move(config));
-    if (!context) return fail(options.file, context.error().message);
-    wasi_context = std::move(*context);
-    auto resolved = wasi_context->resolve_imports(store, *shared);
-    if (!resolved) return fail(options.file, resolved.error().message);
-    imports = std::move(*resolved);
   }
-  auto instance = instantiate_without_start(store, shared, imports);
+  // Set before instantiation, so the start function is limited too.
+  if (!options.timeout.empty()) {
+    if (Status timeout = store.set_timeout(*parse_duration(options.timeout)); !timeout) {
+      return fail(options.file, timeout.error().message());
+    }
+  }
+
+  // Imports come from WASI; its context exists only for modules that import something.
+  Linker linker(*engine);
+  if (!module->imports().empty()) {
+    auto wasi = wasi_config(options);
+    if (!wasi) return fail(options.file, wasi.error().message());
+    if (Status defined = linker.define_wasi(std::move(*wasi)); !defined) {
+      return fail(options.file, defined.error().message());
+    }
+  }
+  // The start function runs once WASI's memory is bound, so that its WASI calls work; a
+  // proc_exit or a trap in it (or in a data or element segment) ends the run as in `_start`.
+  auto instance = linker.instantiate(store, *module);
   if (!instance) {
-    // A trap while instantiating (a data or element segment out of bounds) exits as any other
-    // trap.
-    if (instance.error().kind == ErrorKind::Trap) {
-      return report_trap(Trap{TrapKind::HostError, instance.error().message, {}});
-    }
-    return fail(options.file, instance.error().message);
-  }
-  if (wasi_context) {
-    if (auto memory = (*instance)->find_export("memory");
-        memory && memory->kind == ExternKind::Memory) {
-      wasi_context->bind_memory(memory->memory());
-    }
-  }
-  // The start function runs once the memory is bound, so that its WASI calls work; a proc_exit
-  // or a trap in it ends the run as one in `_start` would.
-  if (std::optional<Trap> start_trap = run_start(store, **instance); start_trap) {
+    const Trap* trap = instance.error().trap();
+    if (!trap) return fail(options.file, instance.error().message());
     std::fflush(stdout);
-    if (wasi_context && wasi_context->exit_code())
-      return static_cast<int>(*wasi_context->exit_code() & 0xff);
-    return report_trap(*start_trap);
+    if (trap->kind() == TrapKind::Exit && trap->exit_code()) {
+      return static_cast<int>(*trap->exit_code() & 0xff);
+    }
+    return report_trap(*trap);
   }
 
   const std::string name = options.invoke.empty() ? "_start" : options.invoke;
-  auto ext = (*instance)->find_export(name);
-  if (!ext || ext->kind != ExternKind::Func) {
+  std::optional<Func> func = instance->get_func(name);
+  if (!func) {
     return fail(options.file, "no exported function \"" + name + "\"" +
                                   (options.invoke.empty() ? " (use --invoke NAME)" : ""));
   }
-  FunctionInst& func = *ext->func();
-  const FuncType& type = *func.type;
+  const FuncType type = func->type();
   // `_start` gets the arguments through WASI; an invoked function gets them as its parameters.
   const std::vector<std::string> no_args;
   const std::vector<std::string>& call_args = options.invoke.empty() ? no_args : options.args;
   if (call_args.size() != type.params.size()) {
     return fail(options.file, "\"" + name + "\" expects " + std::to_string(type.params.size()) +
-                                  " arguments " + to_string(type) + ", got " +
+                                  " arguments " + type_text(type) + ", got " +
                                   std::to_string(call_args.size()));
   }
-  std::vector<Value> args(type.params.size()), results(type.results.size());
+  std::vector<Val> args(type.params.size()), results;
   for (size_t i = 0; i < args.size(); ++i) {
     if (!parse_argument(call_args[i], type.params[i], args[i])) {
       return fail(options.file, "argument " + std::to_string(i + 1) + " \"" + call_args[i] +
@@ -296,21 +245,23 @@ int run_module(const RunOptions& options) {
     }
   }
   // A WASI reactor sets itself up in `_initialize` before any other export is called.
-  std::optional<Trap> trap;
-  if (auto init = (*instance)->find_export("_initialize");
-      init && init->kind == ExternKind::Func && name != "_initialize" &&
-      init->func()->type->params.empty() && init->func()->type->results.empty()) {
-    trap = executor->call(*init->func(), {}, {});
+  std::optional<Error> failed;
+  if (std::optional<Func> init = instance->get_func("_initialize"); init && name != "_initialize" &&
+                                                                    init->type().params.empty() &&
+                                                                    init->type().results.empty()) {
+    std::vector<Val> none;
+    failed = call(*init, {}, none);
   }
-  if (!trap && !(wasi_context && wasi_context->exit_code())) {
-    trap = executor->call(func, args, results);
-  }
+  if (!failed && !wasi_exit_code(*instance)) failed = call(*func, args, results);
   std::fflush(stdout);
-  if (wasi_context && wasi_context->exit_code()) {
-    return static_cast<int>(*wasi_context->exit_code() & 0xff);  // proc_exit, as the OS keeps it
+  if (std::optional<uint32_t> code = wasi_exit_code(*instance)) {
+    return static_cast<int>(*code & 0xff);  // proc_exit, as the OS keeps it
   }
-  if (trap) return report_trap(*trap);
-  for (size_t i = 0; i < results.size(); ++i) print_value(type.results[i], results[i]);
+  if (failed) {
+    if (const Trap* trap = failed->trap()) return report_trap(*trap);
+    return fail(options.file, failed->message());
+  }
+  for (const Val& result : results) print_value(result);
   return 0;
 }
 
@@ -430,7 +381,7 @@ void add_run_command(CLI::App& app) {
   add_limit_options(*command, *options);
   add_tier_options(*command, options->tier);
   command->add_option("file", options->file, "Module (.wasm or .wat)")->required();
-  add_feature_flags(*command, options->features, FeatureUse::Execute);
+  add_feature_flags(*command, options->engine, FeatureUse::Execute);
   command->callback([options] {
     options->args = guest_arguments();
     set_exit_code(run_module(*options));

@@ -1,34 +1,40 @@
 // `loom wast FILE.wast...`: run spec-testsuite scripts; exit 1 on any failure.
+#include <loom/wast.hpp>
+
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "cli/commands.hpp"
-#include "wast/runner.hpp"
+#include "commands.hpp"
 
 namespace loom::cli {
 namespace {
 
-struct WastOptions {
+struct WastCommandOptions {
   std::vector<std::string> files;
-  wast::RunOptions run;
+  WastOptions run;
   TierOptions tier;
 };
 
-int run_scripts(WastOptions& options) {
+int run_scripts(WastCommandOptions& options) {
   auto tier = resolve_tier(options.tier);
   if (!tier) {
-    std::fprintf(stderr, "loom wast: %s\n", tier.error().message.c_str());
+    std::fprintf(stderr, "loom wast: %s\n", tier.error().message().c_str());
     return 1;
   }
-  options.run.tier = *tier;
-  options.run.report_fallbacks = options.tier.report_fallbacks ? stderr : nullptr;
-  wast::RunSummary total;
+  options.run.engine.tier = *tier;
+  options.run.engine.jit_fallback_report = options.tier.report_fallbacks ? stderr : nullptr;
+  options.run.output = stdout;
+  WastSummary total;
   for (const std::string& file : options.files) {
-    const wast::RunSummary s = wast::run_wast_file(file, options.run, stdout);
-    total.passed += s.passed;
-    total.failed += s.failed;
+    const Result<WastSummary> s = run_wast_file(file, options.run);
+    if (!s) {
+      std::fprintf(stderr, "loom wast: %s\n", s.error().message().c_str());
+      return 1;
+    }
+    total.passed += s->passed;
+    total.failed += s->failed;
   }
   std::printf("%zu passed, %zu failed\n", total.passed, total.failed);
   return total.failed ? 1 : 0;
@@ -37,11 +43,11 @@ int run_scripts(WastOptions& options) {
 }  // namespace
 
 void add_wast_command(CLI::App& app) {
-  auto options = std::make_shared<WastOptions>();
+  auto options = std::make_shared<WastCommandOptions>();
   CLI::App* command = app.add_subcommand("wast", "Run WAST scripts (spec testsuite format)");
   command->add_option("files", options->files, "Scripts (.wast)")->required();
   command->add_flag("-v,--verbose", options->run.verbose, "Print every failure");
-  add_feature_flags(*command, options->run.features, FeatureUse::Execute);
+  add_feature_flags(*command, options->run.engine, FeatureUse::Execute);
   add_tier_options(*command, options->tier);
   command->callback([options] { set_exit_code(run_scripts(*options)); });
 }

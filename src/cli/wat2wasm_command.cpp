@@ -1,14 +1,12 @@
 // `loom wat2wasm FILE.wat [-o FILE.wasm]`: parse the text format, validate, write the binary.
+#include <loom/text.hpp>
+
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "binary/encoder.hpp"
-#include "cli/commands.hpp"
-#include "cli/file_util.hpp"
-#include "text/wat.hpp"
-#include "valid/validator.hpp"
+#include "commands.hpp"
 
 namespace loom::cli {
 namespace {
@@ -18,7 +16,7 @@ struct Wat2WasmOptions {
   std::string output;  // default: the input with a .wasm extension; "-" is stdout
   bool no_check = false;
   bool no_names = false;
-  Features features;
+  EngineConfig engine;
 };
 
 std::string default_output(const std::string& input) {
@@ -36,30 +34,28 @@ bool write_output(const std::string& path, const std::vector<uint8_t>& bytes) {
 }
 
 int run_wat2wasm(const Wat2WasmOptions& options) {
-  auto source = read_file(options.input);
+  const std::optional<Engine> engine = make_engine(options.engine);
+  if (!engine) return 1;
+  auto source = read_input(options.input);
   if (!source) {
-    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), source.error().message.c_str());
+    std::fprintf(stderr, "%s: %s\n", options.input.c_str(), source.error().message().c_str());
     return 1;
   }
   const std::string_view text(reinterpret_cast<const char*>(source->data()), source->size());
-  auto module = parse_wat(text, options.features);
-  if (!module) {
-    std::fprintf(stderr, "%s:%s\n", options.input.c_str(), module.error().to_string().c_str());
+  WatOptions wat;
+  wat.validate = !options.no_check;
+  wat.write_names = !options.no_names;
+  auto wasm = wat_to_wasm(*engine, text, wat);
+  if (!wasm) {
+    // A syntax error reads "FILE:LINE:COL: ..."; a module that parses but is invalid says so.
+    const bool invalid = wasm.error().kind() == ErrorKind::Invalid;
+    std::fprintf(stderr, invalid ? "%s: invalid module: %s\n" : "%s:%s\n", options.input.c_str(),
+                 wasm.error().message().c_str());
     return 1;
   }
-  if (!options.no_check) {
-    Status status = validate_module(*module, options.features);
-    if (!status) {
-      std::fprintf(stderr, "%s: invalid module: %s\n", options.input.c_str(),
-                   status.error().to_string().c_str());
-      return 1;
-    }
-  }
-  EncodeOptions encode;
-  encode.write_names = !options.no_names;
   const std::string output =
       options.output.empty() ? default_output(options.input) : options.output;
-  if (!write_output(output, encode_module(*module, encode))) {
+  if (!write_output(output, *wasm)) {
     std::fprintf(stderr, "%s: cannot write output\n", output.c_str());
     return 1;
   }
@@ -77,7 +73,7 @@ void add_wat2wasm_command(CLI::App& app) {
                       "Output file (default: FILE.wasm; - for stdout)");
   command->add_flag("--no-check", options->no_check, "Do not validate the module");
   command->add_flag("--no-names", options->no_names, "Do not write a name section for $ids");
-  add_feature_flags(*command, options->features);
+  add_feature_flags(*command, options->engine);
   command->callback([options] { set_exit_code(run_wat2wasm(*options)); });
 }
 

@@ -426,15 +426,19 @@ class Runner {
 }  // namespace
 
 RunSummary run_wast_file(const std::string& path, const RunOptions& options, FILE* out) {
-  RunSummary summary;
   auto bytes = read_input_file(path);  // at most the module-bytes limit, as every input
   if (!bytes) {
     std::fprintf(out, "%s: %s\n%s: 0 passed, 1 failed\n", path.c_str(),
                  bytes.error().message.c_str(), path.c_str());
-    summary.failed = 1;
-    return summary;
+    return RunSummary{0, 1};
   }
   const std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  return run_wast_source(source, path, options, out);
+}
+
+RunSummary run_wast_source(std::string_view source, const std::string& path,
+                           const RunOptions& options, FILE* out) {
+  RunSummary summary;
   auto script = text::parse_wast(source);
   if (!script) {
     std::fprintf(out, "  %s: %s\n%s: 0 passed, 1 failed\n", path.c_str(),

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "ir/features.hpp"
 #include "jit/tier.hpp"
@@ -23,5 +24,8 @@ struct RunOptions {
 
 // Runs one script file; prints each failure and the line "FILE: N passed, N failed" to `out`.
 RunSummary run_wast_file(const std::string& path, const RunOptions& options, FILE* out);
+// The same for a script in memory, `path` naming it in what is printed.
+RunSummary run_wast_source(std::string_view source, const std::string& path,
+                           const RunOptions& options, FILE* out);
 
 }  // namespace loom::wast
