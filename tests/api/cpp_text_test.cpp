@@ -171,7 +171,11 @@ TEST(ApiModule, FromBytesTakesBinaryOrText) {
   auto bad = loom::Module::from_bytes(engine, std::vector<uint8_t>(junk.begin(), junk.end()));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind(), loom::ErrorKind::Malformed);
-  EXPECT_FALSE(loom::Module::from_bytes(engine, std::vector<uint8_t>{}));
+  // The magic number without a version is a truncated binary, not text.
+  auto truncated = loom::Module::from_bytes(engine, std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d});
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().kind(), loom::ErrorKind::Malformed);
+  EXPECT_TRUE(truncated.error().location().offset);
 }
 
 TEST(ApiEngine, FeatureListAndDefaultTier) {
