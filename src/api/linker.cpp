@@ -49,6 +49,15 @@ Result<std::unique_ptr<wasi::WasiContext>> make_wasi_context(const WasiConfig& c
   return std::move(*made);
 }
 
+// Binds `context` to a new instance: its exported "memory" becomes the guest memory of WASI
+// calls, and wasi_exit_code finds the context through the instance.
+void bind_wasi(StoreState& s, wasi::WasiContext* context, const Instance& instance) {
+  if (auto memory = instance.get_memory("memory")) {
+    context->bind_memory(static_cast<const loom::MemoryInst*>(memory->object()));
+  }
+  s.wasi_of[static_cast<const loom::Instance*>(instance.object())] = context;
+}
+
 // A linker with WASI alone resolves as the WASI context does: every import must be a WASI
 // function of its exact type, and a Link error names the import and why ("unknown import:
 // "env" "f": no module of that name is provided ...").
@@ -59,12 +68,8 @@ Result<Instance> instantiate_wasi_only(StoreState& s, const Module& module, cons
   if (!externs) return to_public(externs.error());
   wasi::WasiContext* raw = context->get();
   s.wasi.push_back(std::move(*context));
-  return s.instantiate(module, *externs, [&](const Instance& instance) {
-    if (auto memory = instance.get_memory("memory")) {
-      raw->bind_memory(static_cast<const loom::MemoryInst*>(memory->object()));
-    }
-    s.wasi_of[static_cast<const loom::Instance*>(instance.object())] = raw;
-  });
+  return s.instantiate(module, *externs,
+                       [&](const Instance& instance) { bind_wasi(s, raw, instance); });
 }
 
 }  // namespace detail
@@ -184,12 +189,7 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   if (wasi_context) s.wasi.push_back(std::move(wasi_context));
   return s.instantiate(module, externs, [&](const Instance& instance) {
     *caller = instance;
-    if (context) {
-      if (auto memory = instance.get_memory("memory")) {
-        context->bind_memory(static_cast<const loom::MemoryInst*>(memory->object()));
-      }
-      s.wasi_of[static_cast<const loom::Instance*>(instance.object())] = context;
-    }
+    if (context) detail::bind_wasi(s, context, instance);
   });
 }
 
